@@ -1,6 +1,39 @@
-"""log call carries a malformed or mismatched tenant prefix.
+"""Log call carries a malformed or mismatched tenant prefix.
 
-NOTE: the full explanation is written with the rule's implementation.
+TL202 reports a log message that tries to carry the tenant prefix but
+does not match `log-prefix`. Examples are a different spelling
+(`[tenant: ...]`, `[Tenant {tenant_id}]`, `Tenant: ...` without brackets),
+a prefix that is not at the start of the message, a prefix that
+interpolates something other than the tenant parameter, and a plain
+string whose `{tenant_id}` placeholder is never filled in.
+
+Why it matters: log searches and alerts look for the exact prefix. A line
+with a near-miss prefix drops out of every per-tenant query, so it is
+missing from incident reports and from the records handed to a customer.
+A prefix with the wrong value is worse, because it attributes the line to
+another tenant.
+
+Wrong:
+
+```python
+logger.info("[Tenant: {tenant_id}] deleting invoice %s", invoice_id)
+logger.info(f"[tenant={user.org}] deleting invoice {invoice_id}")
+```
+
+Right:
+
+```python
+logger.info("[Tenant: %s] deleting invoice %s", tenant_id, invoice_id)
+logger.info(f"[Tenant: {tenant_id}] deleting invoice {invoice_id}")
+```
+
+Fix: none. Whether the author meant another value, another format or a
+literal text is a judgment that a rewrite could get wrong, and a rewrite
+could hide a line that logs the wrong tenant. Correct the message by
+hand.
+
+Suppress: `# tenantlint: ignore[TL202] reason` on the log call's line, or
+on the endpoint's `def` line. The reason is required.
 """
 
 from __future__ import annotations
@@ -8,3 +41,18 @@ from __future__ import annotations
 CODE = "TL202"
 NAME = "malformed-prefix"
 SUMMARY = "log call carries a malformed or mismatched tenant prefix"
+
+
+def check(ctx):
+    """Report log messages whose tenant prefix differs from the configured one."""
+    from tenantlint.rules._shared import log_statuses
+
+    prefix = ctx.config.log_prefix.replace("{tenant_id}", "{" + ctx.config.parameter + "}")
+    for endpoint, call, tenant, status in log_statuses(ctx):
+        if status != "malformed":
+            continue
+        message = (
+            f"Log message carries a malformed or misplaced tenant prefix; start it with `{prefix}` "
+            f"rendering `{tenant}`."
+        )
+        yield ctx.finding(CODE, endpoint, call.line, call.column, message)

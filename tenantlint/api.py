@@ -1,0 +1,220 @@
+"""Library API: check and fix files without the command line.
+
+`check_file` and `fix_file` work on one file's bytes; `run` walks PATH
+arguments and streams one `FileResult` per file, so a caller never holds
+every module's syntax tree at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from tenantlint.config import Config
+from tenantlint.findings import ERROR, FileError, Finding
+from tenantlint.rules import RULE_MODULES
+
+# Rules that read one file's model; the others need the whole project.
+FILE_RULES = ("TL101", "TL102", "TL103", "TL104", "TL201", "TL202", "TL301")
+FIXABLE_CODES = frozenset({"TL101", "TL103", "TL104", "TL201", "TL102"})
+
+
+@dataclass
+class FileResult:
+    """What one run found and changed in one file."""
+
+    path: Path
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    original: bytes | None = None
+    fixed: bytes | None = None
+    fixes_applied: int = 0
+    suppressed: list = field(default_factory=list)
+    endpoints: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not None and self.fixed != self.original
+
+
+def _rule_checks(codes: Iterable[str]) -> list[Callable]:
+    checks = []
+    for code in FILE_RULES:
+        if code in codes:
+            module = importlib.import_module(f"tenantlint.rules.{RULE_MODULES[code]}")
+            check = getattr(module, "check", None)
+            if check is not None:
+                checks.append(check)
+    return checks
+
+
+def parse_failure(display: str, error: Exception, data: bytes) -> Finding:
+    """Turn a decoding or parsing error into a TL902 finding naming the line."""
+    from tenantlint.rules.unparsable_file import describe
+
+    line, column, reason = describe(error, data)
+    return Finding("TL902", display, line, column, f"File cannot be analysed: {reason}.", severity=ERROR)
+
+
+def analyze(data: bytes, path: Path, display: str, config: Config, codes: frozenset[str]):
+    """Return (model, findings) for one file; model is None when the file does not parse."""
+    from tenantlint.context import FileContext
+    from tenantlint.model import build_module_model
+
+    try:
+        model = build_module_model(data, path, config)
+    except Exception as error:  # noqa: BLE001 - any parse or decode failure is this file's result
+        if not _is_parse_error(error):
+            raise
+        return None, ([parse_failure(display, error, data)] if "TL902" in codes else [])
+    ctx = FileContext(model, config, display)
+    findings = [finding for check in _rule_checks(codes) for finding in check(ctx)]
+    return model, findings
+
+
+def _is_parse_error(error: Exception) -> bool:
+    import libcst as cst
+
+    return isinstance(error, (cst.ParserSyntaxError, UnicodeDecodeError, SyntaxError, LookupError, ValueError))
+
+
+def _suppress(result: FileResult, data: bytes, findings: list[Finding], codes: frozenset[str]) -> list[Finding]:
+    from tenantlint.suppressions import apply_suppressions, parse_suppressions
+
+    if b"tenantlint:" not in data:
+        return findings
+    text = _decode(data)
+    if text is None:
+        return findings
+    outcome = apply_suppressions(findings, parse_suppressions(text), path=result.display, enabled_codes=codes)
+    result.suppressed = outcome.used
+    return [*outcome.kept, *outcome.problems]
+
+
+def _decode(data: bytes) -> str | None:
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+
+
+def check_file(path: Path, display: str, data: bytes, config: Config) -> FileResult:
+    """Analyse one file's bytes and return its findings."""
+    codes = config.enabled_codes()
+    result = FileResult(path, display, original=data)
+    model, findings = analyze(data, path, display, config, codes)
+    if model is not None:
+        result.endpoints = model.endpoints
+        result.notes = _notes(display, model.endpoints)
+        from tenantlint.fixes.engine import plan_fixes
+
+        findings = plan_fixes(model, [f for f in findings if f.code in FIXABLE_CODES], config).findings + [
+            f for f in findings if f.code not in FIXABLE_CODES
+        ]
+    result.findings = _suppress(result, data, findings, codes)
+    return result
+
+
+def _notes(display: str, endpoints: list) -> list[str]:
+    notes = []
+    for endpoint in endpoints:
+        if endpoint.defined_elsewhere:
+            notes.append(
+                f"{display}:{endpoint.line}: route `{endpoint.route_label}` is served by "
+                f"`{endpoint.defined_elsewhere}`, which is defined in another module and checked there only "
+                f"when that module registers it"
+            )
+    return notes
+
+
+def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool = False) -> FileResult:
+    """Return the file's findings after fixing, with `fixed` set when the fix changes it.
+
+    The fixed code is parsed again and the rules run on it; when it does not
+    parse or a fixed finding comes back, the file is left unchanged and the
+    failure is reported as an error naming the code and the endpoint.
+    """
+    from tenantlint.fixes.engine import apply_plan, plan_fixes
+
+    codes = config.enabled_codes()
+    result = FileResult(path, display, original=data)
+    model, findings = analyze(data, path, display, config, codes)
+    if model is None:
+        result.findings = findings
+        return result
+    result.endpoints = model.endpoints
+    visible = _suppress(result, data, findings, codes)
+    to_fix = [f for f in visible if f.code in FIXABLE_CODES]
+    plan = plan_fixes(model, to_fix, config, unsafe)
+    annotated = plan.findings + [f for f in visible if f.code not in FIXABLE_CODES]
+    if plan.empty:
+        result.findings = annotated
+        return result
+    fixed = apply_plan(model, plan, config).bytes
+    failure = _verify(fixed, path, display, config, annotated, unsafe)
+    if failure is not None:
+        result.errors.append(FileError(display, failure))
+        result.findings = annotated
+        return result
+    result.fixed = fixed
+    result.fixes_applied = sum(1 for f in annotated if f.fixable or (unsafe and f.unsafe_fixable))
+    after = check_file(path, display, fixed, config)
+    result.findings = after.findings
+    result.notes = after.notes
+    return result
+
+
+def _verify(fixed: bytes, path: Path, display: str, config: Config, before: list[Finding], unsafe: bool) -> str | None:
+    """Return why FIXED must not be written, or None when it is safe."""
+    import libcst as cst
+
+    try:
+        cst.parse_module(fixed)
+    except cst.ParserSyntaxError as error:
+        return f"the fixed code does not parse ({error.message}); the file was left unchanged"
+    _, after = analyze(fixed, path, display, config, config.enabled_codes())
+    for finding in before:
+        if not (finding.fixable or (unsafe and finding.unsafe_fixable)):
+            continue
+        remaining = [f for f in after if f.code == finding.code and f.function == finding.function]
+        expected = [f for f in before if f.code == finding.code and f.function == finding.function and not (f.fixable or (unsafe and f.unsafe_fixable))]
+        if len(remaining) > len(expected):
+            where = f" in `{finding.function}`" if finding.function else ""
+            return f"{finding.code} still fires{where} after the fix; the file was left unchanged"
+    return None
+
+
+def read_source(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def iter_files(paths: list[str], config: Config, cwd: Path, warnings: list[str]) -> Iterator[tuple[Path, str]]:
+    """Yield (absolute path, display path) for every candidate file, in sorted order."""
+    from tenantlint.discovery import discover, relative_display_path
+
+    for path in discover(paths, config, cwd, warnings):
+        yield path, relative_display_path(path, cwd)
+
+
+def process(path: Path, display: str, config: Config, *, fix: bool, unsafe: bool = False, prefilter: bool = True) -> FileResult:
+    """Read one file and check or fix it; read failures become errors, never exceptions."""
+    try:
+        data = read_source(path)
+    except OSError as error:
+        return FileResult(path, display, errors=[FileError(display, f"cannot be read: {error.strerror or error}")])
+    if prefilter:
+        from tenantlint.prefilter import might_matter
+
+        if not might_matter(data, config.dependency, config.parameter):
+            return FileResult(path, display, original=data)
+    if fix:
+        return fix_file(path, display, data, config, unsafe)
+    return check_file(path, display, data, config)

@@ -1,0 +1,65 @@
+"""Add `from MODULE import NAME` to a module, merging into an existing import of MODULE."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tenantlint.fixes import commalist
+
+
+def _module_text(node: cst.ImportFrom) -> str:
+    module = cst.Module([]).code_for_node(node.module) if node.module is not None else ""
+    return "." * len(node.relative) + module
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(part, (cst.Import, cst.ImportFrom)) for part in statement.body
+    )
+
+
+def insertion_index(module: cst.Module) -> int:
+    """Return where a new import goes: after the last top-level import before the first definition.
+
+    With no import, the new line goes after the module docstring (and so never
+    above it, nor above `from __future__` imports, which are imports).
+    """
+    last = None
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            break
+        if _is_import_line(statement):
+            last = index
+    if last is not None:
+        return last + 1
+    if module.body and _is_docstring(module.body[0]):
+        return 1
+    return 0
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def add_from_import(module: cst.Module, source: str, name: str) -> cst.Module:
+    """Return MODULE with NAME importable from SOURCE at runtime."""
+    for index, statement in enumerate(module.body):
+        if not _is_import_line(statement):
+            continue
+        for position, part in enumerate(statement.body):
+            if isinstance(part, cst.ImportFrom) and _module_text(part) == source and not isinstance(part.names, cst.ImportStar):
+                alias = cst.ImportAlias(name=cst.Name(name))
+                opening = part.lpar.whitespace_after if part.lpar is not None else None
+                names = commalist.insert(part.names, len(part.names), alias, opening)
+                body = list(statement.body)
+                body[position] = part.with_changes(names=names)
+                new_statement = statement.with_changes(body=body)
+                return module.with_changes(body=[*module.body[:index], new_statement, *module.body[index + 1 :]])
+    new_line = cst.parse_statement(f"from {source} import {name}\n")
+    index = insertion_index(module)
+    return module.with_changes(body=[*module.body[:index], new_line, *module.body[index:]])

@@ -1,0 +1,337 @@
+"""Add the tenant prefix to a log call so the record renders as the old message with the prefix in front.
+
+Where the logging library formats the message (the call has formatting
+arguments), the prefix gets a placeholder and the tenant becomes the first
+argument: splicing the tenant value into the template would let a `%` or `{`
+in a tenant identifier break the record. Where nothing formats the message,
+plain strings and f-strings become f-strings with the prefix in front.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tenantlint.fixes import commalist
+from tenantlint.logcalls import PRINTF, LogCall, code_of
+
+
+class UnsafeFix(Exception):
+    """The rewrite cannot be proven exact; the message says why."""
+
+
+@dataclass(frozen=True)
+class PrefixSettings:
+    before: str  # prefix text before the tenant value, e.g. "[Tenant: "
+    after: str  # prefix text after it, e.g. "]"
+    parameter: str  # keyword name for libraries that take keyword fields
+    log_style: str  # "auto", "fstring" or "lazy"
+    structlog_style: str  # "key" or "prefix"
+
+
+def settings_from(log_prefix: str, parameter: str, log_style: str, structlog_style: str) -> PrefixSettings:
+    before, _, after = log_prefix.partition("{tenant_id}")
+    return PrefixSettings(before, after + " ", parameter, log_style, structlog_style)
+
+
+# String literal handling -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Literal:
+    prefix: str
+    quote: str
+    body: str
+
+    @classmethod
+    def parse(cls, value: str) -> _Literal:
+        match = re.match(r"([A-Za-z]*)('''|\"\"\"|'|\")", value)
+        assert match is not None
+        prefix, quote = match.group(1), match.group(2)
+        return cls(prefix, quote, value[len(prefix) + len(quote) : -len(quote)])
+
+    @property
+    def raw(self) -> bool:
+        return "r" in self.prefix.lower()
+
+    def render(self) -> str:
+        return f"{self.prefix}{self.quote}{self.body}{self.quote}"
+
+
+def _escape(text: str, quote: str, raw: bool, fstring: bool) -> str:
+    """Return TEXT as source for the body of a string literal."""
+    if fstring:
+        text = text.replace("{", "{{").replace("}", "}}")
+    if raw:
+        if "\\" in text or quote[0] in text or "\n" in text:
+            raise UnsafeFix("the prefix cannot be written inside a raw string")
+        return text
+    text = text.replace("\\", "\\\\").replace("\n", "\\n")
+    return text.replace(quote[0], "\\" + quote[0])
+
+
+def _prepend_to_simple(node: cst.SimpleString, text: str, fstring: bool) -> cst.SimpleString:
+    literal = _Literal.parse(node.value)
+    if "b" in literal.prefix.lower():
+        raise UnsafeFix("the message is a bytes literal")
+    body = _escape(text, literal.quote, literal.raw, fstring)
+    return node.with_changes(value=_Literal(literal.prefix, literal.quote, body + literal.body).render())
+
+
+def _prepend_to_fstring(node: cst.FormattedString, text: str) -> cst.FormattedString:
+    quote = node.end
+    body = _escape(text, quote, "r" in node.start.lower(), fstring=True)
+    parts = list(node.parts)
+    if parts and isinstance(parts[0], cst.FormattedStringText):
+        parts[0] = parts[0].with_changes(value=body + parts[0].value)
+    else:
+        parts.insert(0, cst.FormattedStringText(body))
+    return node.with_changes(parts=parts)
+
+
+def prepend_literal(node: cst.BaseExpression, text: str) -> cst.BaseExpression:
+    """Put TEXT in front of a string template without changing how it is evaluated."""
+    if isinstance(node, cst.SimpleString):
+        return _prepend_to_simple(node, text, fstring=False)
+    if isinstance(node, cst.FormattedString):
+        return _prepend_to_fstring(node, text)
+    if isinstance(node, cst.ConcatenatedString):
+        return node.with_changes(left=prepend_literal(node.left, text))
+    raise UnsafeFix("the message template is not a string literal")
+
+
+def _fstring_prefix(settings: PrefixSettings, tenant: str, quote: str, raw: bool) -> str:
+    before = _escape(settings.before, quote, raw, fstring=True)
+    after = _escape(settings.after, quote, raw, fstring=True)
+    return f"{before}{{{tenant}}}{after}"
+
+
+def _to_fstring(node: cst.SimpleString, settings: PrefixSettings, tenant: str) -> cst.FormattedString:
+    literal = _Literal.parse(node.value)
+    lowered = literal.prefix.lower()
+    if "b" in lowered:
+        raise UnsafeFix("the message is a bytes literal")
+    if not literal.raw and re.search(r"(?<!\\)(\\\\)*\\N\{", literal.body):
+        raise UnsafeFix("the message uses a `\\N{...}` escape, which an f-string would misread")
+    body = literal.body.replace("{", "{{").replace("}", "}}")
+    prefix = ("r" if literal.raw else "") + "f"
+    source = f"{prefix}{literal.quote}{_fstring_prefix(settings, tenant, literal.quote, literal.raw)}{body}{literal.quote}"
+    expression = cst.parse_expression(source)
+    assert isinstance(expression, cst.FormattedString)
+    return expression.with_changes(lpar=node.lpar, rpar=node.rpar)
+
+
+def _first_quote(node: cst.BaseExpression) -> str:
+    while isinstance(node, cst.ConcatenatedString):
+        node = node.left
+    if isinstance(node, cst.SimpleString):
+        return _Literal.parse(node.value).quote[0]
+    if isinstance(node, cst.FormattedString):
+        return node.end[0]
+    return '"'
+
+
+def _fstring_in_front(node: cst.ConcatenatedString, settings: PrefixSettings, tenant: str) -> cst.ConcatenatedString:
+    quote = _first_quote(node)
+    part = cst.parse_expression(f"f{quote}{_fstring_prefix(settings, tenant, quote, False)}{quote}")
+    assert isinstance(part, cst.FormattedString)
+    return cst.ConcatenatedString(
+        left=part,
+        right=node.with_changes(lpar=[], rpar=[]),
+        whitespace_between=cst.SimpleWhitespace(" "),
+        lpar=node.lpar,
+        rpar=node.rpar,
+    )
+
+
+# Placeholders for library formatting ----------------------------------------------
+
+
+def _printf_prefix(settings: PrefixSettings) -> str:
+    return settings.before.replace("%", "%%") + "%s" + settings.after.replace("%", "%%")
+
+
+def _brace_prefix(settings: PrefixSettings, field: str = "") -> str:
+    def escape(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+
+    return escape(settings.before) + "{" + field + "}" + escape(settings.after)
+
+
+def _template_text(node: cst.BaseExpression) -> str:
+    """Return the literal text of a template, with f-string values left out."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else ""
+    if isinstance(node, cst.FormattedString):
+        return "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText))
+    if isinstance(node, cst.ConcatenatedString):
+        return _template_text(node.left) + _template_text(node.right)
+    return ""
+
+
+def _brace_fields(text: str) -> list[str] | None:
+    try:
+        return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError:
+        return None
+
+
+def _parse_arg(code: str) -> cst.Arg:
+    call = cst.parse_expression(f"f({code})")
+    assert isinstance(call, cst.Call)
+    return call.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+
+
+def _insert_arg(call: cst.Call, index: int, arg: cst.Arg) -> cst.Call:
+    args = commalist.insert(call.args, index, arg, call.whitespace_before_args)
+    return call.with_changes(args=args)
+
+
+def _replace_message(call: cst.Call, index: int, value: cst.BaseExpression) -> cst.Call:
+    args = list(call.args)
+    args[index] = args[index].with_changes(value=value)
+    return call.with_changes(args=args)
+
+
+def _first_keyword_index(call: cst.Call, start: int) -> int:
+    for index in range(start, len(call.args)):
+        if call.args[index].keyword is not None or call.args[index].star == "**":
+            return index
+    return len(call.args)
+
+
+# Rewrites -----------------------------------------------------------------------
+
+
+def rewrite_log_call(log: LogCall, node: cst.Call, tenant: str, settings: PrefixSettings) -> cst.Call:
+    """Return NODE (the current version of LOG's call) with the tenant prefix added."""
+    if log.library == "structlog" and settings.structlog_style == "key":
+        return _add_structlog_key(node, tenant, settings)
+    index = log.message_index
+    assert index is not None
+    message = node.args[index].value
+    if log.format_args() and log.library != "structlog":
+        return _with_placeholder(log, node, index, message, tenant, settings)
+    return _eager(log, node, index, message, tenant, settings)
+
+
+def _add_structlog_key(node: cst.Call, tenant: str, settings: PrefixSettings) -> cst.Call:
+    if any(arg.star == "**" for arg in node.args):
+        raise UnsafeFix("the call passes `**` keyword arguments that may already carry the tenant key")
+    return _insert_arg(node, len(node.args), _parse_arg(f"{settings.parameter}={tenant}"))
+
+
+def _with_placeholder(log: LogCall, node: cst.Call, index: int, message, tenant: str, settings: PrefixSettings) -> cst.Call:
+    text = _template_text(message)
+    if node.args[index].keyword is not None:
+        raise UnsafeFix("the message is passed by keyword, so no argument can be added in front of the others")
+    if log.library == "stdlib":
+        if any(match.group("key") is not None for match in PRINTF.finditer(text)):
+            raise UnsafeFix("the message uses named `%(key)s` placeholders")
+        updated = _replace_message(node, index, prepend_literal(message, _printf_prefix(settings)))
+        return _insert_arg(updated, index + 1, _parse_arg(tenant))
+    fields = _brace_fields(text)
+    if fields is None or any(field[:1].isdigit() for field in fields):
+        raise UnsafeFix("the message uses numbered `{0}` fields")
+    positional = [arg for arg in node.args[index + 1 :] if arg.keyword is None]
+    if positional:
+        updated = _replace_message(node, index, prepend_literal(message, _brace_prefix(settings)))
+        return _insert_arg(updated, index + 1, _parse_arg(tenant))
+    return _loguru_keyword(node, index, message, tenant, settings)
+
+
+def _loguru_keyword(node: cst.Call, index: int, message, tenant: str, settings: PrefixSettings) -> cst.Call:
+    name = settings.parameter
+    existing = next((arg for arg in node.args if arg.keyword is not None and arg.keyword.value == name), None)
+    if existing is not None and re.sub(r"\s", "", code_of(existing.value)) != re.sub(r"\s", "", tenant):
+        raise UnsafeFix(f"the call already passes `{name}=` with another value")
+    if any(arg.star == "**" for arg in node.args) and existing is None:
+        raise UnsafeFix("the call passes `**` keyword arguments that may already carry the tenant key")
+    updated = _replace_message(node, index, prepend_literal(message, _brace_prefix(settings, name)))
+    if existing is not None:
+        return updated
+    return _insert_arg(updated, _first_keyword_index(updated, index + 1), _parse_arg(f"{name}={tenant}"))
+
+
+def _eager(log: LogCall, node: cst.Call, index: int, message, tenant: str, settings: PrefixSettings) -> cst.Call:
+    lazy = settings.log_style == "lazy" and log.library in ("stdlib", "loguru")
+    if isinstance(message, cst.SimpleString) and lazy:
+        return _generic(log, node, index, message, tenant, settings, keep_template=True)
+    if isinstance(message, cst.SimpleString):
+        return _replace_message(node, index, _to_fstring(message, settings, tenant))
+    if isinstance(message, cst.FormattedString):
+        text = _fstring_prefix(settings, tenant, message.end, "r" in message.start.lower())
+        parts = list(cst.parse_expression(f"f{message.end}{text}{message.end}").parts)  # type: ignore[attr-defined]
+        return _replace_message(node, index, message.with_changes(parts=[*parts, *message.parts]))
+    if isinstance(message, cst.ConcatenatedString):
+        return _replace_message(node, index, _fstring_in_front(message, settings, tenant))
+    formatted = _eager_format(message, tenant, settings)
+    if formatted is not None:
+        return _replace_message(node, index, formatted)
+    return _generic(log, node, index, message, tenant, settings, keep_template=False)
+
+
+def _eager_format(message, tenant: str, settings: PrefixSettings) -> cst.BaseExpression | None:
+    """Rewrite `"...".format(...)` and `"..." % (...)` messages in place where that is exact."""
+    if isinstance(message, cst.Call) and isinstance(message.func, cst.Attribute) and message.func.attr.value == "format":
+        template = message.func.value
+        fields = _brace_fields(_template_text(template))
+        if not isinstance(template, (cst.SimpleString, cst.ConcatenatedString)) or fields is None:
+            return None
+        if any(arg.star for arg in message.args) or any(field[:1].isdigit() for field in fields):
+            return None
+        if all(field == "" for field in fields):
+            func = message.func.with_changes(value=prepend_literal(template, _brace_prefix(settings)))
+            return _insert_arg(message.with_changes(func=func), 0, _parse_arg(tenant))
+        if all(field != "" for field in fields):
+            if any(arg.keyword is not None and arg.keyword.value == settings.parameter for arg in message.args):
+                return None
+            func = message.func.with_changes(value=prepend_literal(template, _brace_prefix(settings, settings.parameter)))
+            return _insert_arg(message.with_changes(func=func), 0, _parse_arg(f"{settings.parameter}={tenant}"))
+        return None
+    if isinstance(message, cst.BinaryOperation) and isinstance(message.operator, cst.Modulo):
+        template, right = message.left, message.right
+        if not isinstance(template, (cst.SimpleString, cst.ConcatenatedString)):
+            return None
+        if any(match.group("key") is not None for match in PRINTF.finditer(_template_text(template))):
+            return None
+        left = prepend_literal(template, _printf_prefix(settings))
+        if isinstance(right, cst.Tuple) and right.elements and not any(isinstance(e, cst.StarredElement) for e in right.elements):
+            element = cst.Element(cst.parse_expression(tenant))
+            elements = commalist.insert(right.elements, 0, element, right.lpar[0].whitespace_after if right.lpar else None)
+            return message.with_changes(left=left, right=right.with_changes(elements=elements))
+        if isinstance(right, (cst.SimpleString, cst.FormattedString, cst.Integer, cst.Float)):
+            pair = cst.parse_expression(f"({tenant}, {code_of(right)})")
+            return message.with_changes(left=left, right=pair)
+    return None
+
+
+def _generic(log: LogCall, node: cst.Call, index: int, message, tenant: str, settings: PrefixSettings, keep_template: bool) -> cst.Call:
+    """Pass the old message as an argument: `"[Tenant: %s] %s", tenant_id, message`.
+
+    `%s` renders any object as `str()` does, which is what the library does
+    with a message that has no arguments, so the record text is unchanged.
+    """
+    if node.args[index].keyword is not None:
+        raise UnsafeFix("the message is passed by keyword, so no argument can be added in front of the others")
+    if log.library == "loguru":
+        if keep_template:
+            text = _brace_prefix(settings) + (message.evaluated_value or "").replace("{", "{{").replace("}", "}}")
+            return _insert_arg(_replace_message(node, index, _simple(text)), index + 1, _parse_arg(tenant))
+        template = _brace_prefix(settings) + "{}"
+    else:
+        if keep_template:
+            text = _printf_prefix(settings) + (message.evaluated_value or "").replace("%", "%%")
+            return _insert_arg(_replace_message(node, index, _simple(text)), index + 1, _parse_arg(tenant))
+        template = _printf_prefix(settings) + "%s"
+    updated = _replace_message(node, index, _simple(template))
+    updated = _insert_arg(updated, index + 1, cst.Arg(message))
+    return _insert_arg(updated, index + 1, _parse_arg(tenant))
+
+
+def _simple(text: str) -> cst.SimpleString:
+    return cst.SimpleString('"' + _escape(text, '"', raw=False, fstring=False) + '"')

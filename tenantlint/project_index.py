@@ -1,0 +1,123 @@
+"""Look into other modules of the project for the definitions a module imports.
+
+Only module-level facts are read (with `ast`, which is much faster than
+libcst for a read-only look): `Annotated` dependency aliases such as
+`TenantId = Annotated[str, Depends(get_current_tenant_id)]`.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import sys
+from pathlib import Path
+
+# Top-level modules whose names are never project code, besides the standard library.
+LIBRARIES = frozenset({"fastapi", "starlette", "pydantic", "sqlalchemy", "sqlmodel", "typing_extensions", "loguru", "structlog"})
+
+
+def is_library_module(dotted_name: str) -> bool:
+    top = dotted_name.lstrip(".").split(".", 1)[0]
+    return top in LIBRARIES or top in sys.stdlib_module_names
+
+
+@functools.lru_cache(maxsize=64)
+def top_level_names(root: Path) -> frozenset[str]:
+    """Return the packages and modules at the top of the project (and of its `src/` folder)."""
+    names: set[str] = set()
+    for folder in (root, root / "src"):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.suffix == ".py":
+                names.add(entry.stem)
+            elif entry.is_dir() and not entry.name.startswith("."):
+                names.add(entry.name)
+    return frozenset(names)
+
+
+def module_file(root: Path, dotted_name: str) -> Path | None:
+    """Return the file that defines module DOTTED_NAME under ROOT, or None."""
+    parts = dotted_name.split(".")
+    for base in (root, root / "src"):
+        for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _aliases(path: Path) -> dict[str, str]:
+    """Return {alias: dependency} for the `Annotated` dependency aliases defined in PATH."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    imports = _imports(tree)
+    found = {}
+    for node in tree.body:
+        target, value = _binding(node)
+        if target is None or not isinstance(value, ast.Subscript):
+            continue
+        dependency = _annotated_dependency(value, imports)
+        if dependency:
+            found[target] = dependency
+    return found
+
+
+def _binding(node: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id, node.value
+    type_alias = getattr(ast, "TypeAlias", None)
+    if type_alias is not None and isinstance(node, type_alias):
+        return node.name.id, node.value
+    return None, None
+
+
+def _imports(tree: ast.Module) -> dict[str, str]:
+    names = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def _annotated_dependency(value: ast.Subscript, imports: dict[str, str]) -> str | None:
+    elements = value.slice.elts if isinstance(value.slice, ast.Tuple) else []
+    for element in elements[1:]:
+        if isinstance(element, ast.Call) and _name(element.func).rsplit(".", 1)[-1] in ("Depends", "Security"):
+            if element.args:
+                name = _name(element.args[0])
+                head, _, rest = name.partition(".")
+                base = imports.get(head, head)
+                return f"{base}.{rest}" if rest else base
+    return None
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _name(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+def imported_alias(root: Path, qualified: str) -> str | None:
+    """Return the dependency behind an imported alias such as `app.types.TenantId`.
+
+    Returns None when the defining module is not found under ROOT, and an
+    empty string when it is found but does not define such an alias.
+    """
+    module, _, name = qualified.rpartition(".")
+    if not module or module.startswith("."):
+        return None
+    path = module_file(root, module)
+    if path is None:
+        return None
+    return _aliases(path).get(name, "")

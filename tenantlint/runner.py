@@ -1,0 +1,361 @@
+"""One run of `check`, `fix` or `report`: configuration, files, project rules, baseline and output.
+
+The CLI turns options into an `Options` record and calls one `run_*`
+function, which returns the exit status. Results go to stdout, people's
+messages to stderr.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from tenantlint import __version__
+from tenantlint.api import FileResult
+from tenantlint.findings import FileError, Finding
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Options:
+    command: str
+    paths: tuple[str, ...] = ()
+    config_file: Path | None = None
+    select: str | None = None
+    ignore: str | None = None
+    output_format: str = "text"
+    output_file: Path | None = None
+    color: str = "auto"
+    quiet: bool = False
+    no_cache: bool = False
+    cache_dir: Path | None = None
+    changed_since: str | None = None
+    jobs: int = 0
+    debug: bool = False
+    exit_zero: bool = False
+    statistics: bool = False
+    show_fixes: bool = False
+    baseline_file: Path | None = None
+    write_baseline_file: Path | None = None
+    diff: bool = False
+    unsafe_fixes: bool = False
+
+    @classmethod
+    def from_click(cls, values: dict[str, Any], command: str) -> Options:
+        known = {name for name in cls.__dataclass_fields__}
+        data = {key: value for key, value in values.items() if key in known}
+        data["paths"] = tuple(values.get("paths") or ())
+        return cls(command=command, **data)
+
+
+class RunError(Exception):
+    """A problem that stops the run with exit status 2; `str()` is one line."""
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult] = field(default_factory=list)
+    project_findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for result in self.files for f in result.findings] + self.project_findings
+
+    @property
+    def errors(self) -> list[FileError]:
+        return [error for result in self.files for error in result.errors]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def load(options: Options):
+    from tenantlint.config import ConfigError, load_config, with_overrides
+
+    cwd = Path.cwd()
+    try:
+        loaded = load_config(options.config_file, cwd)
+        config = loaded.config
+        if options.select is not None or options.ignore is not None:
+            config = with_overrides(config, select=options.select, ignore=options.ignore)
+    except ConfigError as error:
+        raise RunError(str(error)) from None
+    for warning in loaded.warnings:
+        _stderr(f"tenantlint: warning: {warning}")
+    return config, cwd
+
+
+def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
+    """Analyse (and with FIX, fix in memory) every candidate file."""
+    from tenantlint.discovery import DiscoveryError
+    from tenantlint.parallel import process_all
+
+    config, cwd = load(options)
+    started = time.perf_counter()
+    result = RunResult()
+    try:
+        from tenantlint.api import iter_files
+
+        files = list(iter_files(list(options.paths), config, cwd, result.warnings))
+    except DiscoveryError as error:
+        raise RunError(str(error)) from None
+    for warning in result.warnings:
+        _stderr(f"tenantlint: warning: {warning}")
+    result.files = process_all(files, config, options, fix=fix)
+    result.project_findings = project_findings(options, config, cwd, result)
+    result.elapsed = time.perf_counter() - started
+    return config, cwd, result
+
+
+def project_findings(options: Options, config, cwd: Path, result: RunResult) -> list[Finding]:
+    """Run the rules that need every file: route resolution, duplicates, stale scope entries."""
+    try:
+        from tenantlint.project import analyze_project
+    except ImportError:
+        return []
+    return analyze_project(config, cwd, result.files, covers_root=_covers_root(options, config, cwd))
+
+
+def _covers_root(options: Options, config, cwd: Path) -> bool:
+    """Whether the PATH arguments include the whole project, so that a missing endpoint is really missing."""
+    root = Path(os.path.abspath(config.root))
+    for text in options.paths or (".",):
+        path = Path(os.path.abspath(cwd / text))
+        if path == root or path in root.parents:
+            return True
+    return False
+
+
+def run_check(options: Options) -> int:
+    try:
+        config, cwd, result = collect(options, fix=False)
+        findings = _apply_baseline(options, result.findings, cwd)
+    except RunError as error:
+        _stderr(f"tenantlint: error: {error}")
+        return EXIT_ERROR
+    _emit(options, result, findings, cwd)
+    return _exit_status(options, findings, result.errors)
+
+
+def run_fix(options: Options) -> int:
+    try:
+        config, cwd, result = collect(options, fix=True)
+    except RunError as error:
+        _stderr(f"tenantlint: error: {error}")
+        return EXIT_ERROR
+    if options.diff:
+        return _print_diff(result)
+    written = _write_fixed(result)
+    try:
+        findings = _apply_baseline(options, result.findings, cwd)
+    except RunError as error:
+        _stderr(f"tenantlint: error: {error}")
+        return EXIT_ERROR
+    _emit(options, result, findings, cwd, fixed=written)
+    return _exit_status(options, findings, result.errors)
+
+
+def run_report(options: Options) -> int:
+    try:
+        from tenantlint.report.inventory import render_report
+    except ImportError:
+        _stderr("tenantlint: error: `report` is not available in this build")
+        return EXIT_ERROR
+    try:
+        config, cwd, result = collect(options, fix=False)
+    except RunError as error:
+        _stderr(f"tenantlint: error: {error}")
+        return EXIT_ERROR
+    text = render_report(options.output_format, config, cwd, result)
+    _write_output(options, text)
+    return EXIT_ERROR if result.errors else EXIT_OK
+
+
+def _exit_status(options: Options, findings: list[Finding], errors: list[FileError]) -> int:
+    if errors:
+        return EXIT_ERROR
+    if options.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(f.enforced for f in findings) else EXIT_OK
+
+
+def _apply_baseline(options: Options, findings: list[Finding], cwd: Path) -> list[Finding]:
+    from tenantlint.baseline import BaselineError, load_baseline, write_baseline
+
+    if options.baseline_file is not None:
+        try:
+            outcome = load_baseline(options.baseline_file).apply(findings)
+        except BaselineError as error:
+            raise RunError(str(error)) from None
+        if outcome.hidden and not options.quiet and options.output_format == "text":
+            _stderr(f"{outcome.hidden} finding(s) hidden by the baseline {options.baseline_file}.")
+        for entry in outcome.stale:
+            _stderr(f"tenantlint: note: baseline entry no longer matches: {entry.describe() if hasattr(entry, 'describe') else entry}")
+        findings = outcome.new
+    if options.write_baseline_file is not None:
+        count = write_baseline(options.write_baseline_file, findings if options.baseline_file is None else _all(findings))
+        _stderr(f"Wrote {count} baseline entries to {options.write_baseline_file}.")
+    return findings
+
+
+def _all(findings: list[Finding]) -> list[Finding]:
+    return findings
+
+
+# Output ------------------------------------------------------------------------------
+
+
+def _emit(options: Options, result: RunResult, findings: list[Finding], cwd: Path, fixed: int = 0) -> None:
+    for error in result.errors:
+        _stderr(f"{error.path}: error: {error.message}")
+    fmt = options.output_format
+    if fmt == "text":
+        _emit_text(options, result, findings, fixed)
+        return
+    _write_output(options, _render_machine(fmt, findings, result, cwd))
+
+
+def _render_machine(fmt: str, findings: list[Finding], result: RunResult, cwd: Path) -> str:
+    if fmt == "json":
+        from tenantlint.output.json_format import render_json
+
+        return render_json(findings)
+    if fmt == "sarif":
+        from tenantlint.output.sarif import render_sarif
+
+        fixes = {r.display: (_text(r.original), _text(r.fixed)) for r in result.files if r.changed}
+        return render_sarif(findings, tool_version=__version__, fixes=fixes, cwd=cwd)
+    if fmt == "github":
+        from tenantlint.output.github import render_github
+
+        return render_github(findings)
+    from tenantlint.output.junit import render_junit
+
+    return render_junit(findings, checked_files=[r.display for r in result.files])
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8", errors="replace")
+
+
+def _write_output(options: Options, text: str) -> None:
+    if options.output_file is not None:
+        _atomic_write(options.output_file, text.encode("utf-8"))
+        return
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    sys.stdout.flush()
+
+
+def _emit_text(options: Options, result: RunResult, findings: list[Finding], fixed: int) -> None:
+    from tenantlint.output.text import make_console, write_findings, write_statistics, write_summary
+
+    out = make_console(sys.stdout, options.color)
+    err = make_console(sys.stderr, options.color)
+    sources = {r.display: r.original for r in result.files}
+    write_findings(
+        findings,
+        console=out,
+        source_lines=lambda path: _lines(sources.get(path)),
+        show_source=not options.quiet,
+        show_fixes=options.show_fixes,
+    )
+    if options.statistics:
+        write_statistics(findings, out)
+    if not options.quiet:
+        for note in (note for r in result.files for note in r.notes):
+            _stderr(f"note: {note}")
+        files = sum(1 for r in result.files)
+        write_summary(findings, console=err, fixed=fixed, files=files, errors=len(result.errors), elapsed=result.elapsed)
+
+
+def _lines(data: bytes | None) -> list[str] | None:
+    if data is None:
+        return None
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+# Writing fixes -----------------------------------------------------------------------
+
+
+def _print_diff(result: RunResult) -> int:
+    changed = [r for r in result.files if r.changed]
+    out: TextIO = sys.stdout
+    for file_result in changed:
+        before = _text(file_result.original).splitlines(keepends=True)
+        after = _text(file_result.fixed).splitlines(keepends=True)
+        for line in difflib.unified_diff(before, after, f"a/{file_result.display}", f"b/{file_result.display}"):
+            out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    for error in result.errors:
+        _stderr(f"{error.path}: error: {error.message}")
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _write_fixed(result: RunResult) -> int:
+    """Write every changed file atomically; return the number of findings fixed."""
+    fixed = 0
+    for file_result in result.files:
+        if not file_result.changed:
+            continue
+        try:
+            current = file_result.path.read_bytes()
+            if current != file_result.original:
+                raise OSError("the file changed while it was being fixed; it was left unchanged")
+            _atomic_write(file_result.path, file_result.fixed or b"")
+        except OSError as error:
+            file_result.errors.append(FileError(file_result.display, f"cannot be written: {error.strerror or error}"))
+            file_result.findings = [f for f in file_result.findings]
+            continue
+        fixed += file_result.fixes_applied
+    return fixed
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write DATA to PATH through a temporary file in the same folder, keeping PATH's mode."""
+    import tempfile
+
+    folder = path.parent
+    mode = None
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        pass
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tenantlint", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def clean_cache(cache_dir: Path | None, config_file: Path | None) -> str | None:
+    from tenantlint.cache import clear_cache, default_cache_dir
+    from tenantlint.config import ConfigError, load_config
+
+    if cache_dir is None:
+        try:
+            root = load_config(config_file, Path.cwd()).config.root
+        except ConfigError as error:
+            _stderr(f"tenantlint: error: {error}")
+            raise SystemExit(EXIT_ERROR) from None
+        cache_dir = default_cache_dir(Path(root))
+    return str(cache_dir) if clear_cache(cache_dir) else None
