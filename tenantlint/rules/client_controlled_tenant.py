@@ -37,7 +37,7 @@ path does, as in `/t/{tenant_id}/bins`, the URL itself has to change, so
 no fix is offered. Review an unsafe fix with the endpoint's clients.
 
 Suppress: `# tenantlint: ignore[TL102] reason` on the parameter's line or
-on the endpoint's `def` line. The reason is required and should say how
+on the endpoint's `def` line. The reason is required and should explain how
 the endpoint checks that the caller belongs to the requested tenant, for
 example an operator endpoint that verifies membership itself.
 """

@@ -8,7 +8,7 @@ start with the tenant prefix, `[Tenant: {tenant_id}]` by default (the
 Why it matters: during an incident, the first question is which tenants
 were affected, and the logs must answer it line by line. A log line
 without its tenant cannot be attributed, cannot be handed to the one
-customer who asks for their records, and leaves a gap in the audit trail
+customer who requests their records, and leaves a gap in the audit trail
 that SOC 2 monitoring controls rely on.
 
 Wrong:
@@ -30,7 +30,7 @@ formats itself gets a placeholder and the tenant as its first argument:
 standard library, `{}` for loguru. It never puts an f-string prefix into
 such a template, because a `%` or `{` inside the tenant value would break
 the record. A structlog call gets a bound `tenant_id=` key instead (the
-`structlog-style` key chooses). The fix leaves a call alone, and says
+`structlog-style` key chooses). The fix leaves a call alone, and states
 why, when it cannot rewrite the message safely, and when the endpoint has
 no tenant parameter to reference. TL101 reports the endpoint in that
 case.

@@ -1,10 +1,10 @@
 """Log call carries a malformed or mismatched tenant prefix.
 
 TL202 reports a log message that tries to carry the tenant prefix but
-does not match `log-prefix`. Examples are a different spelling
-(`[tenant: ...]`, `[Tenant {tenant_id}]`, `Tenant: ...` without brackets),
-a prefix that is not at the start of the message, a prefix that
-interpolates something other than the tenant parameter, and a plain
+does not match `log-prefix`. One kind is a different spelling, such as
+`[tenant: ...]`, `[Tenant {tenant_id}]` or `Tenant: ...` without brackets.
+Others are a prefix that is not at the start of the message, a prefix
+that interpolates something other than the tenant parameter, and a plain
 string whose `{tenant_id}` placeholder is never filled in.
 
 Why it matters: log searches and alerts look for the exact prefix. A line

@@ -38,16 +38,18 @@ Fix: `tenantlint fix` adds the parameter to the signature and imports
 `Depends` and the dependency when the module lacks them, taking the
 dependency from `dependency-module`. Adding the parameter does not scope
 the queries, so TL301 may report the endpoint next. The fix leaves the
-endpoint alone and says why in two cases. A websocket route needs a
+endpoint alone, and states why, in three cases. A websocket route needs a
 dependency that accepts the connection, so it is not fixed unless
-`websocket-dependency = true` says that the configured dependency does. A
-function that assigns a local variable named like the parameter would
-shadow it, so adding the parameter would change what the body reads.
+`websocket-dependency = true` declares that the configured dependency
+does. A function that assigns a local variable named like the parameter
+would shadow it, so adding the parameter would change what the body
+reads. A parameter of that name that comes from another dependency is
+reported on its own line, and the fix cannot add a second one.
 
 Suppress: `# tenantlint: ignore[TL101] reason` on the endpoint's `def`
 line or on one of its decorator lines. The reason is required and should
-say why the endpoint serves no tenant data. For a whole route, an entry in
-`[tool.tenantlint.exempt]` is the better record.
+explain why the endpoint serves no tenant data. For a whole route, an
+entry in `[tool.tenantlint.exempt]` is the better record.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tenant dependency only attached through `dependencies=[...]`.
+"""Tenant dependency only attached through dependencies=[...].
 
 TL103 reports an endpoint that gets the tenant dependency only from a
 `dependencies=[Depends(get_current_tenant_id)]` list, on its decorator or
@@ -36,7 +36,7 @@ dependency still runs once.
 
 Suppress: `# tenantlint: ignore[TL103] reason` on the endpoint's `def`
 line or on one of its decorator lines. The reason is required and should
-say why the handler needs no tenant, for example a handler that only
+explain why the handler needs no tenant, for example a handler that only
 returns static data.
 """
 

@@ -1,8 +1,8 @@
 """File could not be parsed or decoded.
 
 TL902 reports a Python file that tenantlint cannot read: its bytes are not
-valid in the declared encoding (UTF-8 unless a coding line says
-otherwise), or its text is not valid Python syntax. The finding names the
+valid in the declared encoding (UTF-8 unless a coding line declares
+another), or its text is not valid Python syntax. The finding names the
 line where parsing failed.
 
 Why it matters: a file that cannot be parsed is not checked at all. Without
