@@ -272,9 +272,13 @@ def normalise_code(code: str) -> str:
     return re.sub(r"\s+", "", code)
 
 
-def prefix_status(call: LogCall, tenant_expression: str, log_prefix: str, parameter: str) -> str:
-    """Return "ok", "missing" or "malformed" for one log call."""
-    if call.library == "structlog":
+def prefix_status(call: LogCall, tenant_expression: str, log_prefix: str, parameter: str, structlog_style: str = "key") -> str:
+    """Return "ok", "missing" or "malformed" for one log call.
+
+    A structlog event in the "key" style needs the tenant as a bound or
+    passed key rather than a message prefix.
+    """
+    if call.library == "structlog" and structlog_style == "key":
         return _structlog_status(call, parameter)
     pieces = rendered_pieces(call)
     if pieces is None:

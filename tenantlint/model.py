@@ -205,6 +205,7 @@ class EndpointCollector(cst.CSTVisitor):
         self.local_routers: list[set[str]] = [set()]
         self.classes: list[cst.ClassDef] = []
         self.dependency_references: list[tuple[int, int]] = []
+        self.unverified: set[str] = set()
 
     # Scopes ------------------------------------------------------------------
 
@@ -249,9 +250,22 @@ class EndpointCollector(cst.CSTVisitor):
         return False
 
     def _imported_router(self, name: str) -> bool:
-        """An imported name used as a route receiver counts when it comes from the project."""
+        """An imported name counts as a router when the project module that defines it binds a router.
+
+        When that module cannot be found (a relative import outside a package,
+        say), a project import is taken on trust; `route_from_call` then also
+        requires a literal path that starts with `/`.
+        """
         target = self.bindings.imports.get(name, "")
-        return self.bindings.is_project_import(name) and not target.startswith(("fastapi", "starlette"))
+        if not self.bindings.is_project_import(name) or target.startswith(("fastapi", "starlette")):
+            return False
+        verdict = project_index.defines_router(Path(self.config.root).resolve(), target.lstrip("."))
+        if verdict is None and target.startswith("."):
+            resolved = b.resolve_relative(target, self.bindings.module_name, False)
+            verdict = project_index.defines_router(Path(self.config.root).resolve(), resolved) if not resolved.startswith(".") else None
+        if verdict is None:
+            self.unverified.add(name)
+        return verdict is not False
 
     def decorator_route(self, decorator: cst.Decorator) -> Route | None:
         expression = decorator.decorator
@@ -269,6 +283,8 @@ class EndpointCollector(cst.CSTVisitor):
         method = func.attr.value
         path = _string_argument(call, 0, "path")
         if path is None and not _has_argument(call, 0, "path"):
+            return None
+        if isinstance(func.value, cst.Name) and func.value.value in self.unverified and not (path or "").startswith("/"):
             return None
         methods = ROUTE_METHODS[method]
         if method == "api_route":

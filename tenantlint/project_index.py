@@ -121,3 +121,50 @@ def imported_alias(root: Path, qualified: str) -> str | None:
     if path is None:
         return None
     return _aliases(path).get(name, "")
+
+
+@functools.lru_cache(maxsize=256)
+def _module_facts(path: Path) -> tuple[frozenset[str], dict[str, str]]:
+    """Return (names bound to a router or app, names imported from elsewhere) of the module at PATH."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return frozenset(), {}
+    routers = set()
+    imported: dict[str, str] = {}
+    for node in tree.body:
+        target, value = _binding(node)
+        if target and isinstance(value, ast.Call) and _name(value.func).rsplit(".", 1)[-1] in ("APIRouter", "FastAPI"):
+            routers.add(target)
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            for alias in node.names:
+                imported[alias.asname or alias.name] = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
+    return frozenset(routers), imported
+
+
+def defines_router(root: Path, qualified: str, depth: int = 3) -> bool | None:
+    """Whether `module.name` is bound to an `APIRouter(...)` or `FastAPI(...)` in the project.
+
+    Follows re-exports such as `from .alerts import router` up to DEPTH
+    modules. Returns None when the module is not found under ROOT.
+    """
+    module, _, name = qualified.rpartition(".")
+    if not module or module.startswith("."):
+        return None
+    path = module_file(root, module)
+    if path is None:
+        return None
+    routers, imported = _module_facts(path)
+    if name in routers:
+        return True
+    target = imported.get(name)
+    if target is None or depth == 0:
+        return False
+    if target.startswith("."):
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        level = len(target) - len(target.lstrip("."))
+        parts = package.split(".")
+        base = ".".join(parts[: len(parts) - (level - 1)]) if level - 1 <= len(parts) else ""
+        target = f"{base}.{target.lstrip('.')}" if base else target.lstrip(".")
+    return defines_router(root, target, depth - 1)

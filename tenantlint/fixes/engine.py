@@ -289,5 +289,5 @@ def apply_plan(model: ModuleModel, plan: Plan, config: Config) -> cst.Module:
     settings = settings_from(config.log_prefix, config.parameter, config.log_style, config.structlog_style)
     module = model.module.visit(_Rewriter(plan, settings))
     for source, name in plan.imports:
-        module = imports.add_from_import(module, source, name)
+        module = imports.add_from_import(module, source, name, model.bindings.project_names)
     return module

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import libcst as cst
 
 from tenantlint.fixes import commalist
@@ -18,18 +20,42 @@ def _is_import_line(statement: cst.BaseStatement) -> bool:
     )
 
 
-def insertion_index(module: cst.Module) -> int:
-    """Return where a new import goes: after the last top-level import before the first definition.
+def _category(module: str, project_names: frozenset[str]) -> str:
+    """Return the import block a module belongs to: "stdlib", "third-party" or "first-party"."""
+    top = module.split(".", 1)[0]
+    if not top or top in project_names:
+        return "first-party"
+    return "stdlib" if top in sys.stdlib_module_names else "third-party"
 
-    With no import, the new line goes after the module docstring (and so never
-    above it, nor above `from __future__` imports, which are imports).
+
+def _imported_module(statement: cst.SimpleStatementLine) -> str:
+    part = statement.body[0]
+    if isinstance(part, cst.ImportFrom):
+        return _module_text(part)
+    assert isinstance(part, cst.Import)
+    return cst.Module([]).code_for_node(part.names[0].name)
+
+
+def insertion_index(module: cst.Module, source: str = "", project_names: frozenset[str] = frozenset()) -> int:
+    """Return where a new import of SOURCE goes.
+
+    A first-party module goes after the last top-level first-party import
+    before the first definition; anything else, or a first-party module in a
+    file without one, goes after the last top-level import. With no import, the new line goes after
+    the module docstring, so never above it nor above `from __future__`.
     """
     last = None
+    last_of_kind = None
+    kind = _category(source, project_names)
     for index, statement in enumerate(module.body):
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             break
         if _is_import_line(statement):
             last = index
+            if _category(_imported_module(statement), project_names) == kind:
+                last_of_kind = index
+    if last_of_kind is not None and kind == "first-party":
+        return last_of_kind + 1
     if last is not None:
         return last + 1
     if module.body and _is_docstring(module.body[0]):
@@ -46,7 +72,7 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def add_from_import(module: cst.Module, source: str, name: str) -> cst.Module:
+def add_from_import(module: cst.Module, source: str, name: str, project_names: frozenset[str] = frozenset()) -> cst.Module:
     """Return MODULE with NAME importable from SOURCE at runtime."""
     for index, statement in enumerate(module.body):
         if not _is_import_line(statement):
@@ -61,5 +87,5 @@ def add_from_import(module: cst.Module, source: str, name: str) -> cst.Module:
                 new_statement = statement.with_changes(body=body)
                 return module.with_changes(body=[*module.body[:index], new_statement, *module.body[index + 1 :]])
     new_line = cst.parse_statement(f"from {source} import {name}\n")
-    index = insertion_index(module)
+    index = insertion_index(module, source, project_names)
     return module.with_changes(body=[*module.body[:index], new_line, *module.body[index:]])

@@ -20,7 +20,7 @@ def log_statuses(ctx: FileContext) -> Iterator[tuple[Endpoint, LogCall, str, str
     for endpoint in ctx.in_scope():
         tenant = tenant_expression(ctx, endpoint)
         for call in endpoint.log_calls:
-            yield endpoint, call, tenant, prefix_status(call, tenant, config.log_prefix, config.parameter)
+            yield endpoint, call, tenant, prefix_status(call, tenant, config.log_prefix, config.parameter, config.structlog_style)
 
 
 def route_level_dependency(ctx: FileContext, endpoint: Endpoint) -> str | None:
