@@ -45,7 +45,10 @@ SKIPPED_FOLDERS = frozenset(
 
 
 class DiscoveryError(Exception):
-    """A PATH argument that does not exist. `str()` is one line naming it."""
+    """A PATH argument that does not exist, or an invalid `exclude` glob.
+
+    `str()` is one line that names the path or the glob.
+    """
 
 
 def absolute_path(path: Path) -> Path:
@@ -209,7 +212,8 @@ class _Walker:
             return True
 
         for parent in path.parents:
-            # Stop at the root, or at the filesystem root for a path outside it.
+            # Stop at the root, or for a path outside it at the first folder
+            # that also contains the root.
             if parent == self.root or parent in self.root.parents:
                 return False
             if self._excluded(parent):
