@@ -46,6 +46,17 @@ class BaselineEntry:
     def key(self) -> BaselineKey:
         return (self.code, self.path, self.function, self.route)
 
+    def describe(self) -> str:
+        """Return the entry as one line of text.
+
+        For example: `TL101 in app/x.py, list_items (GET /items), 2 findings`.
+        """
+        where = self.path
+        if self.function is not None:
+            where += f", {self.function}" + (f" ({self.route})" if self.route else "")
+        noun = "finding" if self.count == 1 else "findings"
+        return f"{self.code} in {where}, {self.count} {noun}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,

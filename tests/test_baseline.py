@@ -116,6 +116,14 @@ def test_removed_finding_is_stale_and_rewrite_shrinks(project: Path):
     assert load_baseline(path).apply(remaining).stale == []
 
 
+def test_entry_describe():
+    entry = BaselineEntry("TL201", "app/routers/billing.py", "list_invoices", "GET /invoices", 2)
+    file_level = BaselineEntry("TL902", "app/broken.py", None, None, 1)
+
+    assert entry.describe() == "TL201 in app/routers/billing.py, list_invoices (GET /invoices), 2 findings"
+    assert file_level.describe() == "TL902 in app/broken.py, 1 finding"
+
+
 def test_paths_relative_to_baseline_folder(project: Path, monkeypatch: pytest.MonkeyPatch):
     path = project / "baseline.json"
     write_baseline(path, current_findings())
