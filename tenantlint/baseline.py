@@ -94,11 +94,15 @@ class Baseline:
     entries: tuple[BaselineEntry, ...]
     root: Path
 
-    def apply(self, findings: Iterable[Finding]) -> BaselineResult:
+    def apply(
+        self, findings: Iterable[Finding], *, checked_paths: Iterable[str] | None = None
+    ) -> BaselineResult:
         """Split FINDINGS into new and hidden ones, and list the stale entries.
 
         For a key recorded with count n, the first n findings of that key by
-        line and column are hidden and the rest are new.
+        line and column are hidden and the rest are new. When a run checks
+        only some files, pass them as CHECKED_PATHS: entries for other files
+        are then not stale, except those of a file that has findings.
         """
         findings = list(findings)
         allowance: Counter[BaselineKey] = Counter()
@@ -115,6 +119,10 @@ class Baseline:
         new = [finding for finding in findings if id(finding) not in hidden_ids]
         hidden = [finding for finding in findings if id(finding) in hidden_ids]
         stale = [BaselineEntry(*key, count=count) for key, count in allowance.items() if count > 0]
+        if checked_paths is not None:
+            checked = {_relative_path(path, self.root) for path in checked_paths}
+            checked.update(_relative_path(finding.path, self.root) for finding in findings)
+            stale = [entry for entry in stale if entry.path in checked]
         return BaselineResult(new, hidden, stale)
 
 

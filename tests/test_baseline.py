@@ -116,6 +116,19 @@ def test_removed_finding_is_stale_and_rewrite_shrinks(project: Path):
     assert load_baseline(path).apply(remaining).stale == []
 
 
+def test_stale_limited_to_checked_paths(project: Path):
+    path = project / "baseline.json"
+    write_baseline(path, current_findings())
+    billing = current_findings()[:2]
+
+    result = load_baseline(path).apply(billing, checked_paths=["app/routers/billing.py", "app/routers/users.py"])
+
+    assert result.stale == [
+        BaselineEntry("TL201", "app/routers/billing.py", "list_invoices", "GET /invoices", 1),
+        BaselineEntry("TL101", "app/routers/users.py", "read_user", "GET /users/{user_id}", 1),
+    ]
+
+
 def test_entry_describe():
     entry = BaselineEntry("TL201", "app/routers/billing.py", "list_invoices", "GET /invoices", 2)
     file_level = BaselineEntry("TL902", "app/broken.py", None, None, 1)
