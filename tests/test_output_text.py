@@ -69,6 +69,17 @@ def test_code_frame_caret_under_range():
     ]
 
 
+def test_code_frame_colours_only_gutter_and_caret():
+    stream = io.StringIO()
+    console = make_console(stream, "always")
+
+    write_findings([TL101], console=console, source_lines=SOURCE.get)
+
+    lines = stream.getvalue().splitlines()
+    assert lines[1] == "\x1b[34m 4 | \x1b[0masync def list_invoices(limit: int = 10):"
+    assert lines[2] == "\x1b[34m   | \x1b[0m          \x1b[1;31m^^^^^^^^^^^^^\x1b[0m"
+
+
 def test_code_frame_tab_indent_keeps_caret_aligned():
     lines = render([TL201]).splitlines()
 

@@ -140,11 +140,13 @@ def _code_frame(finding: Finding, lines: list[str] | None) -> list[Text]:
     # double-width character gets two spaces so the caret stays under it.
     padding = "".join(char if char == "\t" else " " * cell_len(char) for char in source[:start])
     gutter = str(finding.line)
-    source_line = Text(f" {gutter} | ", style="blue")
+    source_line = Text()
+    source_line.append(f" {gutter} | ", style="blue")
     source_line.append(source)
-    caret_line = Text(f" {' ' * len(gutter)} | ", style="blue")
-    caret_style = _SEVERITY_STYLE.get(finding.severity, "bold")
-    caret_line.append(padding + "^" * (end - start), style=caret_style)
+    caret_line = Text()
+    caret_line.append(f" {' ' * len(gutter)} | ", style="blue")
+    caret_line.append(padding)
+    caret_line.append("^" * (end - start), style=_SEVERITY_STYLE.get(finding.severity, "bold"))
     return [source_line, caret_line]
 
 
