@@ -8,6 +8,7 @@ every module's syntax tree at once.
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -180,15 +181,17 @@ def _verify(fixed: bytes, path: Path, display: str, config: Config, before: list
         cst.parse_module(fixed)
     except cst.ParserSyntaxError as error:
         return f"the fixed code does not parse ({error.message}); the file was left unchanged"
-    _, after = analyze(fixed, path, display, config, config.enabled_codes())
-    for finding in before:
-        if not (finding.fixable or (unsafe and finding.unsafe_fixable)):
+    codes = config.enabled_codes()
+    _, after = analyze(fixed, path, display, config, codes)
+    after = _suppress(FileResult(path, display), fixed, after, codes)
+    left = Counter((f.code, f.function) for f in before if not (f.fixable or (unsafe and f.unsafe_fixable)))
+    for finding in after:
+        key = (finding.code, finding.function)
+        if left[key] > 0:
+            left[key] -= 1
             continue
-        remaining = [f for f in after if f.code == finding.code and f.function == finding.function]
-        expected = [f for f in before if f.code == finding.code and f.function == finding.function and not (f.fixable or (unsafe and f.unsafe_fixable))]
-        if len(remaining) > len(expected):
-            where = f" in `{finding.function}`" if finding.function else ""
-            return f"{finding.code} still fires{where} after the fix; the file was left unchanged"
+        where = f" in `{finding.function}`" if finding.function else ""
+        return f"{finding.code} fires{where} after the fix; the file was left unchanged"
     return None
 
 

@@ -163,6 +163,9 @@ def eager_pieces(expression: cst.BaseExpression) -> list | None:
             template = eager_pieces(expression.func.value)
             if template is not None:
                 return format_pieces(template, expression.args)
+    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add):
+        left, right = eager_pieces(expression.left), eager_pieces(expression.right)
+        return None if left is None or right is None else [*left, *right]
     if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Modulo):
         template = eager_pieces(expression.left)
         if template is not None:

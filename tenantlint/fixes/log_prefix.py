@@ -270,9 +270,29 @@ def _eager(log: LogCall, node: cst.Call, index: int, message, tenant: str, setti
     if isinstance(message, cst.ConcatenatedString):
         return _replace_message(node, index, _fstring_in_front(message, settings, tenant))
     formatted = _eager_format(message, tenant, settings)
+    if formatted is None and _always_str(message):
+        formatted = _concatenate(message, tenant, settings)
     if formatted is not None:
         return _replace_message(node, index, formatted)
     return _generic(log, node, index, message, tenant, settings, keep_template=False)
+
+
+def _always_str(message: cst.BaseExpression) -> bool:
+    """Whether MESSAGE evaluates to a `str`: a `%` or `.format` applied to a string literal."""
+    if isinstance(message, cst.BinaryOperation) and isinstance(message.operator, cst.Modulo):
+        return isinstance(message.left, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+    if isinstance(message, cst.Call) and isinstance(message.func, cst.Attribute) and message.func.attr.value == "format":
+        return isinstance(message.func.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+    return False
+
+
+def _concatenate(message: cst.BaseExpression, tenant: str, settings: PrefixSettings) -> cst.BaseExpression:
+    """Return `f"<prefix>" + message`, which renders exactly because MESSAGE is a `str`.
+
+    `+` binds more loosely than `%` and calls, so MESSAGE needs no brackets.
+    """
+    prefix = cst.parse_expression(f'f"{_fstring_prefix(settings, tenant, chr(34), False)}"')
+    return cst.BinaryOperation(prefix, cst.Add(), message.with_changes(lpar=[], rpar=[]) if not message.lpar else message)
 
 
 def _eager_format(message, tenant: str, settings: PrefixSettings) -> cst.BaseExpression | None:
