@@ -1,9 +1,10 @@
 """The text output for people: one line per finding, code frames, summary and statistics.
 
-Findings go to the console that the CLI passes in (stdout), the summary
-and the statistics to stderr. Every string is printed as a rich `Text`, so
-brackets in messages such as `dependencies=[...]` are never read as markup,
-and with soft wrapping, so a long line is never broken.
+Each function prints to the console it is given. The contract puts
+findings on stdout and the summary on stderr. Every string is printed as a
+rich `Text`, so brackets in messages such as `dependencies=[...]` are
+never read as markup, and with soft wrapping, so a long line is never
+broken.
 """
 
 from __future__ import annotations
