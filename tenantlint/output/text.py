@@ -1,7 +1,7 @@
 """The text output for people: one line per finding, code frames, summary and statistics.
 
-Each function prints to the console it is given. The contract puts
-findings on stdout and the summary on stderr. Every string is printed as a
+Each function prints to the console it is given. The CLI prints findings
+to stdout and the summary to stderr. Every string is printed as a
 rich `Text`, so brackets in messages such as `dependencies=[...]` are
 never read as markup, and with soft wrapping, so a long line is never
 broken.
