@@ -106,6 +106,8 @@ def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
         from tenantlint.api import iter_files
 
         files = list(iter_files(list(options.paths), config, cwd, result.warnings))
+        if options.changed_since:
+            files = changed_files(files, options.changed_since, cwd)
     except DiscoveryError as error:
         raise RunError(str(error)) from None
     for warning in result.warnings:
@@ -114,6 +116,45 @@ def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
     result.project_findings = project_findings(options, config, cwd, result)
     result.elapsed = time.perf_counter() - started
     return config, cwd, result
+
+
+def changed_files(files: list[tuple[Path, str]], ref: str, cwd: Path) -> list[tuple[Path, str]]:
+    """Keep the files changed since git revision REF, plus the files that mount routers from them.
+
+    A file that calls `include_router` and names a changed module's stem
+    also changes the full routes of that module's endpoints, so it is kept.
+    """
+    import subprocess
+
+    def git(*args: str) -> list[str]:
+        try:
+            completed = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+        except FileNotFoundError:
+            raise RunError("--changed-since needs git, which is not installed") from None
+        except subprocess.CalledProcessError as error:
+            detail = (error.stderr or "").strip().splitlines()
+            raise RunError(f"--changed-since {ref}: git failed: {detail[-1] if detail else error}") from None
+        return [line for line in completed.stdout.splitlines() if line]
+
+    top = Path(git("rev-parse", "--show-toplevel")[0])
+    names = git("diff", "--name-only", "--diff-filter=ACMRT", ref, "--") + git("ls-files", "--others", "--exclude-standard")
+    changed = {Path(os.path.abspath(top / name)) for name in names if name.endswith(".py")}
+    stems = {path.stem for path in changed}
+    kept = []
+    for path, display in files:
+        if Path(os.path.abspath(path)) in changed or _mounts_any(path, stems):
+            kept.append((path, display))
+    return kept
+
+
+def _mounts_any(path: Path, stems: set[str]) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if b"include_router" not in data:
+        return False
+    return any(stem.encode() in data for stem in stems if stem != "__init__")
 
 
 def project_findings(options: Options, config, cwd: Path, result: RunResult) -> list[Finding]:
