@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tenantlint.findings import WARNING, Finding
 from tenantlint.output.github import render_github
 
@@ -72,3 +75,15 @@ def test_lone_surrogate_in_path_is_writable():
 
 def test_no_findings_renders_nothing():
     assert render_github([]) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.text(st.characters(exclude_categories=["Cs"]), min_size=1), message=st.text(st.characters(exclude_categories=["Cs"])))
+def test_any_text_round_trips(path: str, message: str):
+    finding = Finding("TL201", path, 7, 3, message, severity=WARNING)
+
+    [(command, properties, parsed_message)] = parse(render_github([finding]))
+
+    assert command == "warning"
+    assert properties == {"file": path, "line": "7", "col": "3", "title": "TL201"}
+    assert parsed_message == message

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tenantlint.findings import WARNING, Finding
 from tenantlint.output.sarif import render_sarif
@@ -241,3 +243,35 @@ def test_rule_help_covers_every_section(code: str):
     assert "\nRight:" in info.explanation
     assert info.explanation.count("```") % 2 == 0
     assert "NOTE:" not in info.explanation
+
+
+LINE_TEXT = st.sampled_from(["import os", "x = 1", "    pass", "", "def f():", "log.info('a')", "é = 2"])
+ENDING = st.sampled_from(["\n", "\r\n"])
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(st.tuples(LINE_TEXT, ENDING), max_size=8))
+    text = "".join(line + ending for line, ending in lines)
+    if lines and draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(original=texts(), fixed=texts())
+def test_fixes_rebuild_any_edit(tmp_path_factory: pytest.TempPathFactory, original: str, fixed: str):
+    cwd = tmp_path_factory.getbasetemp()
+    line_count = original.count("\n") + 2
+    findings = [Finding("TL201", "f.py", line, 1, f"Finding {line}.", fixable=True) for line in range(1, line_count + 1)]
+    # A hunk that only changes imports belongs to no line, so the import rule's fix carries it.
+    findings.append(Finding("TL104", "f.py", 1, 1, "Import missing.", fixable=True))
+
+    log = json.loads(render_sarif(findings, tool_version="0", fixes={"f.py": (original, fixed)}, cwd=cwd))
+
+    distinct = {}
+    for result in log["runs"][0]["results"]:
+        for fix in result.get("fixes", []):
+            for replacement in fix["artifactChanges"][0]["replacements"]:
+                distinct[json.dumps(replacement, sort_keys=True)] = replacement
+    assert apply_replacements(original, list(distinct.values())) == fixed

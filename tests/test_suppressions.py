@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tenantlint.findings import Finding
 from tenantlint.rules import ALL_CODES
 from tenantlint.suppressions import Suppression, apply_suppressions, parse_suppressions
@@ -183,3 +186,14 @@ def test_apply_other_line_does_not_hide():
     assert len(result.kept) == 1
     assert result.used == []
     assert len(result.problems) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["#", " ", "\n", "\r", "'", '"', "(", ")", "[", "]", ",", "x", "\t", "\\", "tenantlint: ignore", "TL101"])))
+def test_parse_never_raises(pieces: list[str]):
+    source = "".join(pieces)
+
+    for suppression in parse_suppressions(source):
+        assert suppression.line >= 1
+        assert suppression.column >= 1
+        assert suppression.reason == suppression.reason.strip()
