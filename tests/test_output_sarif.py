@@ -115,6 +115,22 @@ def test_result_fields(tmp_path: Path):
     assert results[1]["properties"] == {"function": "list_invoices", "route": "GET /invoices", "priority": "P1"}
 
 
+def test_region_drops_end_before_start(tmp_path: Path):
+    findings = [
+        Finding("TL201", "a.py", 5, 9, "End column before start.", end_line=5, end_column=3),
+        Finding("TL201", "a.py", 7, 9, "End line before start.", end_line=6, end_column=30),
+        Finding("TL201", "a.py", 8, 9, "Ends on a later line.", end_line=9, end_column=2),
+    ]
+
+    results = render(findings, tmp_path)["runs"][0]["results"]
+
+    assert [r["locations"][0]["physicalLocation"]["region"] for r in results] == [
+        {"startLine": 5, "startColumn": 9, "endLine": 5},
+        {"startLine": 7, "startColumn": 9},
+        {"startLine": 8, "startColumn": 9, "endLine": 9, "endColumn": 2},
+    ]
+
+
 def test_base_uri_and_paths_outside_root(tmp_path: Path):
     outside = tmp_path.parent / "other repo" / "x.py"
     findings = [

@@ -140,13 +140,22 @@ def _artifact_location(path: str, cwd: Path) -> dict[str, Any]:
 
 
 def _region(finding: Finding) -> dict[str, int]:
-    # SARIF columns are 1-based and the end column is exclusive, the same
-    # convention as Finding.end_column.
+    """Return the SARIF region of FINDING, leaving out an end that lies before its start.
+
+    SARIF columns are 1-based and the end column is exclusive.
+    """
+    # NOTE: Finding.end_column is assumed to follow the SARIF convention
+    # (libcst's 0-based exclusive end column plus one), as the TL903 findings
+    # of suppressions.py do. The Finding record does not state a convention.
     region = {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)}
-    if finding.end_line is not None and finding.end_line >= region["startLine"]:
-        region["endLine"] = finding.end_line
-        if finding.end_column is not None and finding.end_column >= 1:
-            region["endColumn"] = finding.end_column
+    if finding.end_line is None or finding.end_line < region["startLine"]:
+        return region
+
+    region["endLine"] = finding.end_line
+    end_column = finding.end_column
+    later_line = finding.end_line > region["startLine"]
+    if end_column is not None and (later_line or end_column >= region["startColumn"]):
+        region["endColumn"] = end_column
     return region
 
 
