@@ -49,13 +49,16 @@ def module_file(root: Path, dotted_name: str) -> Path | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _aliases(path: Path) -> dict[str, str]:
-    """Return {alias: dependency} for the `Annotated` dependency aliases defined in PATH."""
+def _aliases(path: Path, module: str) -> dict[str, str]:
+    """Return {alias: qualified dependency} for the `Annotated` dependency aliases that MODULE, at PATH, defines."""
     try:
         tree = ast.parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return {}
     imports = _imports(tree)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            imports.setdefault(node.name, f"{module}.{node.name}")
     found = {}
     for node in tree.body:
         target, value = _binding(node)
@@ -120,7 +123,7 @@ def imported_alias(root: Path, qualified: str) -> str | None:
     path = module_file(root, module)
     if path is None:
         return None
-    return _aliases(path).get(name, "")
+    return _aliases(path, module).get(name, "")
 
 
 @functools.lru_cache(maxsize=256)
