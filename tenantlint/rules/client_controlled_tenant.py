@@ -34,7 +34,9 @@ send the tenant today would silently get the tenant from their credentials
 instead. `tenantlint fix --unsafe-fixes` replaces the parameter with the
 dependency when the route path does not contain the parameter. When the
 path does, as in `/t/{tenant_id}/bins`, the URL itself has to change, so
-no fix is offered. Review an unsafe fix with the endpoint's clients.
+no fix is offered. A parameter without a default is not replaced either,
+because the dependency could only take its place by reordering the
+signature. Review an unsafe fix with the endpoint's clients.
 
 Suppress: `# tenantlint: ignore[TL102] reason` on the parameter's line or
 on the endpoint's `def` line. The reason is required and should explain how
