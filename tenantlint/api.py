@@ -36,6 +36,7 @@ class FileResult:
     suppressed: list = field(default_factory=list)
     endpoints: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    findings_before_fix: list[Finding] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -166,6 +167,7 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
         result.findings = annotated
         return result
     result.fixed = fixed
+    result.findings_before_fix = annotated
     result.fixes_applied = sum(1 for f in annotated if f.fixable or (unsafe and f.unsafe_fixable))
     after = check_file(path, display, fixed, config)
     result.findings = after.findings

@@ -177,14 +177,25 @@ def _covers_root(options: Options, config, cwd: Path) -> bool:
 
 
 def run_check(options: Options) -> int:
+    # SARIF carries the fix of each fixable finding, so the fixes are computed in memory (never written).
+    with_fixes = options.output_format == "sarif"
     try:
-        config, cwd, result = collect(options, fix=False)
-        findings = _apply_baseline(options, result.findings, cwd)
+        config, cwd, result = collect(options, fix=with_fixes)
+        if with_fixes:
+            _restore_unfixed(result)
+        findings = _apply_baseline(options, result.findings, result)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
     _emit(options, result, findings, cwd)
     return _exit_status(options, findings, result.errors)
+
+
+def _restore_unfixed(result: RunResult) -> None:
+    """Report the findings as they are before fixing, as `check` does."""
+    for file_result in result.files:
+        if file_result.changed:
+            file_result.findings = file_result.findings_before_fix
 
 
 def run_fix(options: Options) -> int:
@@ -197,7 +208,7 @@ def run_fix(options: Options) -> int:
         return _print_diff(result)
     written = _write_fixed(result)
     try:
-        findings = _apply_baseline(options, result.findings, cwd)
+        findings = _apply_baseline(options, result.findings, result)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
@@ -229,26 +240,25 @@ def _exit_status(options: Options, findings: list[Finding], errors: list[FileErr
     return EXIT_FINDINGS if any(f.enforced for f in findings) else EXIT_OK
 
 
-def _apply_baseline(options: Options, findings: list[Finding], cwd: Path) -> list[Finding]:
+def _apply_baseline(options: Options, findings: list[Finding], result: RunResult) -> list[Finding]:
+    """Hide the findings a baseline records, and write a new baseline when asked."""
     from tenantlint.baseline import BaselineError, load_baseline, write_baseline
 
+    everything = findings
     if options.baseline_file is not None:
+        checked = [file_result.display for file_result in result.files]
         try:
-            outcome = load_baseline(options.baseline_file).apply(findings)
+            outcome = load_baseline(options.baseline_file).apply(findings, checked_paths=checked)
         except BaselineError as error:
             raise RunError(str(error)) from None
         if outcome.hidden and not options.quiet and options.output_format == "text":
             _stderr(f"{outcome.hidden} finding(s) hidden by the baseline {options.baseline_file}.")
         for entry in outcome.stale:
-            _stderr(f"tenantlint: note: baseline entry no longer matches: {entry.describe() if hasattr(entry, 'describe') else entry}")
+            _stderr(f"tenantlint: note: baseline entry no longer matches anything: {entry.describe()}")
         findings = outcome.new
     if options.write_baseline_file is not None:
-        count = write_baseline(options.write_baseline_file, findings if options.baseline_file is None else _all(findings))
-        _stderr(f"Wrote {count} baseline entries to {options.write_baseline_file}.")
-    return findings
-
-
-def _all(findings: list[Finding]) -> list[Finding]:
+        count = write_baseline(options.write_baseline_file, everything)
+        _stderr(f"Wrote {count} finding(s) to the baseline {options.write_baseline_file}.")
     return findings
 
 
@@ -319,9 +329,11 @@ def _emit_text(options: Options, result: RunResult, findings: list[Finding], fix
 
 
 def _lines(data: bytes | None) -> list[str] | None:
+    """Split source into lines the way Python counts them (not at form feeds or other separators)."""
     if data is None:
         return None
-    return data.decode("utf-8", errors="replace").splitlines()
+    text = data.decode("utf-8", errors="replace")
+    return [line.rstrip("\r\n") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
 # Writing fixes -----------------------------------------------------------------------
