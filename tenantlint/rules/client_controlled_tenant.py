@@ -46,11 +46,16 @@ example an operator endpoint that verifies membership itself.
 
 from __future__ import annotations
 
+import re
+
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+
 CODE = "TL102"
 NAME = "client-controlled-tenant"
 SUMMARY = "tenant identifier taken from the request instead of the authenticated dependency"
-
-import re
 
 TENANT_ALIAS = re.compile(r"(?i)^(x[-_])?tenant([-_]?id)?$")
 SOURCES = {
@@ -64,7 +69,7 @@ SOURCES = {
 }
 
 
-def check(ctx):
+def check(ctx: FileContext) -> Iterator[Finding]:
     """Report tenant parameters whose value the client chooses."""
     config = ctx.config
     for endpoint in ctx.in_scope():

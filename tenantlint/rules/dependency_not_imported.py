@@ -48,12 +48,17 @@ such as a star import, is the usual one.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+
 CODE = "TL104"
 NAME = "dependency-not-imported"
 SUMMARY = "tenant dependency referenced but never imported or defined in the module"
 
 
-def check(ctx):
+def check(ctx: FileContext) -> Iterator[Finding]:
     """Report uses of the dependency that nothing imports at runtime."""
     model, config = ctx.model, ctx.config
     bindings = model.bindings

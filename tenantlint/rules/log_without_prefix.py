@@ -43,15 +43,19 @@ in a structured field.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+from tenantlint.rules._shared import log_statuses
+
 CODE = "TL201"
 NAME = "log-without-prefix"
 SUMMARY = "log call in an endpoint lacks the tenant prefix"
 
 
-def check(ctx):
+def check(ctx: FileContext) -> Iterator[Finding]:
     """Report log calls in endpoints whose message does not start with the tenant prefix."""
-    from tenantlint.rules._shared import log_statuses
-
     prefix = ctx.config.log_prefix
     for endpoint, call, tenant, status in log_statuses(ctx):
         if status != "missing":

@@ -38,15 +38,19 @@ on the endpoint's `def` line. The reason is required.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+from tenantlint.rules._shared import log_statuses
+
 CODE = "TL202"
 NAME = "malformed-prefix"
 SUMMARY = "log call carries a malformed or mismatched tenant prefix"
 
 
-def check(ctx):
+def check(ctx: FileContext) -> Iterator[Finding]:
     """Report log messages whose tenant prefix differs from the configured one."""
-    from tenantlint.rules._shared import log_statuses
-
     prefix = ctx.config.log_prefix.replace("{tenant_id}", "{" + ctx.config.parameter + "}")
     for endpoint, call, tenant, status in log_statuses(ctx):
         if status != "malformed":

@@ -54,15 +54,19 @@ entry in `[tool.tenantlint.exempt]` is the better record.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+from tenantlint.rules._shared import route_level_dependency, suggested_parameter
+
 CODE = "TL101"
 NAME = "missing-dependency"
 SUMMARY = "endpoint in scope lacks the tenant dependency parameter"
 
 
-def check(ctx):
+def check(ctx: FileContext) -> Iterator[Finding]:
     """Report in-scope endpoints that take no tenant from the configured dependency."""
-    from tenantlint.rules._shared import route_level_dependency, suggested_parameter
-
     config = ctx.config
     for endpoint in ctx.in_scope():
         if endpoint.tenant is not None or route_level_dependency(ctx, endpoint):

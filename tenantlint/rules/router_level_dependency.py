@@ -42,15 +42,19 @@ returns static data.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+from tenantlint.rules._shared import route_level_dependency, suggested_parameter
+
 CODE = "TL103"
 NAME = "router-level-dependency"
 SUMMARY = "tenant dependency only attached through dependencies=[...]"
 
 
-def check(ctx):
+def check(ctx: FileContext) -> Iterator[Finding]:
     """Report endpoints whose tenant dependency is attached only through `dependencies=[...]`."""
-    from tenantlint.rules._shared import route_level_dependency, suggested_parameter
-
     for endpoint in ctx.in_scope():
         if endpoint.tenant is not None or endpoint.node is None:
             continue
