@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -147,11 +148,17 @@ def test_fixtures_with_endpoints_matter() -> None:
     config = pytest.importorskip(
         "tenantlint.config", reason="tenantlint.config cannot be imported yet"
     )
+    import libcst
+
     with_endpoints = []
     skipped_with_endpoints = []
     for path in sorted(FIXTURES.rglob("*.py")):
         data = path.read_bytes()
-        module = model.build_module_model(data, str(path), config.Config())
+        try:
+            module = model.build_module_model(data, str(path), config.Config())
+        except libcst.ParserSyntaxError:
+            # An unparsable file has no endpoints to lose.
+            continue
         if not module.endpoints:
             continue
 
@@ -178,3 +185,31 @@ def test_spaced_decorators_matter(
     source = f'@{receiver}{before_dot}.{after_dot}{method}("/items")\ndef handler():\n{body}'
 
     assert might_matter(source.encode("utf-8"), DEPENDENCY, PARAMETER) is True
+
+
+def _load_synthetic_generator():
+    path = Path(__file__).resolve().parent.parent / "bench" / "synthetic.py"
+    spec = importlib.util.spec_from_file_location("bench_synthetic", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_synthetic_corpus_selectivity(tmp_path: Path) -> None:
+    generator = _load_synthetic_generator()
+    generator.write_corpus(tmp_path / "corpus", 300, seed=7)
+    files = sorted((tmp_path / "corpus").rglob("*.py"))
+    passed = {
+        str(path.relative_to(tmp_path / "corpus"))
+        for path in files
+        if might_matter(path.read_bytes(), DEPENDENCY, PARAMETER)
+    }
+    routers = {
+        str(path.relative_to(tmp_path / "corpus"))
+        for path in files
+        if path.parent.parent.name == "routers" and path.name != "__init__.py"
+    }
+
+    assert len(files) == 300
+    assert len(routers) >= 25
+    assert passed == routers | {"app/main.py", "app/middleware/tenant_context.py"}
