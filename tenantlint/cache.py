@@ -13,8 +13,12 @@ that cannot be written disables caching for the rest of the run and adds
 one warning to `ResultCache.warnings`, so a broken cache slows a run down
 but never fails it.
 
-Only hashlib, json and os are imported at module level because the module
-sits on the start-up path of every run.
+NOTE: entries are never evicted. Each edit of a file adds one, until
+`tenantlint clean` removes the whole cache.
+
+The module sits on the start-up path of every run, so it imports only
+hashlib, json and os, besides pathlib and typing, which every run loads
+anyway.
 """
 
 from __future__ import annotations
