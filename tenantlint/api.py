@@ -11,7 +11,7 @@ import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from tenantlint.config import Config
 from tenantlint.findings import ERROR, FileError, Finding
@@ -36,6 +36,11 @@ class FileResult:
     suppressed: list = field(default_factory=list)
     endpoints: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The module's route summary (`tenantlint.summary.ModuleSummary`), None
+    # when the file was skipped or does not parse, and the route facts
+    # (`tenantlint.project.FileFacts`) that project analysis attached.
+    summary: Any = None
+    routes: Any = None
     findings_before_fix: list[Finding] = field(default_factory=list)
 
     @property
@@ -108,20 +113,31 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
-def check_file(path: Path, display: str, data: bytes, config: Config) -> FileResult:
-    """Analyse one file's bytes and return its findings."""
-    codes = config.enabled_codes()
-    result = FileResult(path, display, original=data)
-    model, findings = analyze(data, path, display, config, codes)
-    if model is not None:
-        result.endpoints = model.endpoints
-        result.notes = _notes(display, model.endpoints)
-        from tenantlint.fixes.engine import plan_fixes
+def check_file(path: Path, display: str, data: bytes, config: Config, routes: Any = None) -> FileResult:
+    """Analyse one file's bytes and return its findings.
 
-        findings = plan_fixes(model, [f for f in findings if f.code in FIXABLE_CODES], config).findings + [
-            f for f in findings if f.code not in FIXABLE_CODES
-        ]
-    result.findings = _suppress(result, data, findings, codes)
+    ROUTES, the file's `tenantlint.project.FileFacts`, lets the rules see
+    full routes and adds the findings that depend on them (TL401, TL402,
+    and TL103 for a tenant dependency inherited through `include_router`).
+    """
+    from tenantlint import project
+    from tenantlint.context import route_facts
+
+    codes = config.enabled_codes()
+    result = FileResult(path, display, original=data, routes=routes)
+    with route_facts(routes):
+        model, findings = analyze(data, path, display, config, codes)
+        if model is not None:
+            result.endpoints = model.endpoints
+            result.notes = _notes(display, model.endpoints)
+            result.summary = project.summarize(model, config)
+            findings = project.route_findings(model, display, config, codes, findings)
+            from tenantlint.fixes.engine import plan_fixes
+
+            findings = plan_fixes(model, [f for f in findings if f.code in FIXABLE_CODES], config).findings + [
+                f for f in findings if f.code not in FIXABLE_CODES
+            ]
+    result.findings = _suppress(result, data, findings, project.suppression_codes(codes, routes))
     return result
 
 
@@ -137,41 +153,56 @@ def _notes(display: str, endpoints: list) -> list[str]:
     return notes
 
 
-def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool = False) -> FileResult:
+def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool = False, routes: Any = None) -> FileResult:
     """Return the file's findings after fixing, with `fixed` set when the fix changes it.
 
     The fixed code is parsed again and the rules run on it; when it does not
     parse or a fixed finding comes back, the file is left unchanged and the
     failure is reported as an error naming the code and the endpoint.
+    ROUTES works as in `check_file`.
     """
+    from tenantlint import project
+    from tenantlint.config import with_overrides
+    from tenantlint.context import route_facts
     from tenantlint.fixes.engine import apply_plan, plan_fixes
 
     codes = config.enabled_codes()
-    result = FileResult(path, display, original=data)
-    model, findings = analyze(data, path, display, config, codes)
-    if model is None:
-        result.findings = findings
-        return result
-    result.endpoints = model.endpoints
-    visible = _suppress(result, data, findings, codes)
-    to_fix = [f for f in visible if f.code in FIXABLE_CODES]
-    plan = plan_fixes(model, to_fix, config, unsafe)
-    annotated = plan.findings + [f for f in visible if f.code not in FIXABLE_CODES]
-    if plan.empty:
-        result.findings = annotated
-        return result
-    fixed = apply_plan(model, plan, config).bytes
-    failure = _verify(fixed, path, display, config, annotated, unsafe)
-    if failure is not None:
-        result.errors.append(FileError(display, failure))
-        result.findings = annotated
-        return result
-    result.fixed = fixed
-    result.findings_before_fix = annotated
-    result.fixes_applied = sum(1 for f in annotated if f.fixable or (unsafe and f.unsafe_fixable))
-    after = check_file(path, display, fixed, config)
+    result = FileResult(path, display, original=data, routes=routes)
+    with route_facts(routes):
+        model, findings = analyze(data, path, display, config, codes)
+        if model is None:
+            result.findings = findings
+            return result
+        result.endpoints = model.endpoints
+        result.summary = project.summarize(model, config)
+        findings = project.route_findings(model, display, config, codes, findings)
+        visible = _suppress(result, data, findings, project.suppression_codes(codes, routes))
+        to_fix = [f for f in visible if f.code in FIXABLE_CODES]
+        plan = plan_fixes(model, to_fix, config, unsafe)
+        annotated = plan.findings + [f for f in visible if f.code not in FIXABLE_CODES]
+        if plan.empty:
+            result.findings = annotated
+            return result
+        fixed = apply_plan(model, plan, config).bytes
+        # Adding the tenant parameter can expose TL301 (the new parameter
+        # reaches only the log calls the fix prefixed). That finding names the
+        # data access left to scope, not a fault of the fix, so it does not
+        # block the fix.
+        verify_config = with_overrides(config, ignore=(*config.ignore, "TL301"))
+        failure = _verify(fixed, path, display, verify_config, annotated, unsafe)
+        if failure is not None:
+            result.errors.append(FileError(display, failure))
+            result.findings = annotated
+            return result
+        result.fixed = fixed
+        result.findings_before_fix = annotated
+        result.fixes_applied = sum(1 for f in annotated if f.fixable or (unsafe and f.unsafe_fixable))
+        after = check_file(path, display, fixed, config, routes)
     result.findings = after.findings
     result.notes = after.notes
+    # Lines and endpoint objects of the fixed code, which is what gets written.
+    result.endpoints = after.endpoints
+    result.summary = after.summary
     return result
 
 

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from tenantlint.config import Config
 from tenantlint.findings import ERROR, WARNING, Finding
 from tenantlint.model import Endpoint, ModuleModel
 from tenantlint.scope import Classification, EndpointRef, classify
+from tenantlint.summary import endpoint_keys
+
+if TYPE_CHECKING:
+    from tenantlint.project import EndpointFacts, FileFacts
+
+# The route facts of the file being checked. `api.check_file` and
+# `api.fix_file` set it around their work, so that every FileContext they
+# create, directly or through helpers, classifies endpoints by full route.
+ACTIVE_ROUTE_FACTS: ContextVar[FileFacts | None] = ContextVar("tenantlint_route_facts", default=None)
+
+
+@contextmanager
+def route_facts(facts: FileFacts | None) -> Iterator[None]:
+    """Make FACTS the route facts of every FileContext created inside the block."""
+    token = ACTIVE_ROUTE_FACTS.set(facts)
+    try:
+        yield
+    finally:
+        ACTIVE_ROUTE_FACTS.reset(token)
 
 
 @dataclass
@@ -19,7 +41,25 @@ class FileContext:
     config: Config
     display_path: str
     full_routes: dict[int, str | None] = field(default_factory=dict)
+    routes: FileFacts | None = None
     _classes: dict[int, Classification] = field(default_factory=dict)
+    _facts: dict[int, EndpointFacts] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.routes is None:
+            self.routes = ACTIVE_ROUTE_FACTS.get()
+        if self.routes is None:
+            return
+        keys = endpoint_keys(self.model.endpoints)
+        for endpoint in self.model.endpoints:
+            facts = self.routes.endpoints.get(keys[id(endpoint)])
+            if facts is not None:
+                self._facts[id(endpoint)] = facts
+                self.full_routes.setdefault(id(endpoint), facts.full_route)
+
+    def route_facts(self, endpoint: Endpoint) -> EndpointFacts | None:
+        """Return what the route table knows about ENDPOINT, or None without a table."""
+        return self._facts.get(id(endpoint))
 
     def endpoint_ref(self, endpoint: Endpoint) -> EndpointRef:
         return EndpointRef(

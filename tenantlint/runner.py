@@ -113,7 +113,7 @@ def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
     for warning in result.warnings:
         _stderr(f"tenantlint: warning: {warning}")
     result.files = process_all(files, config, options, fix=fix)
-    result.project_findings = project_findings(options, config, cwd, result)
+    result.project_findings = project_findings(options, config, cwd, result, fix=fix)
     result.elapsed = time.perf_counter() - started
     return config, cwd, result
 
@@ -157,13 +157,18 @@ def _mounts_any(path: Path, stems: set[str]) -> bool:
     return any(stem.encode() in data for stem in stems if stem != "__init__")
 
 
-def project_findings(options: Options, config, cwd: Path, result: RunResult) -> list[Finding]:
-    """Run the rules that need every file: route resolution, duplicates, stale scope entries."""
+def project_findings(options: Options, config, cwd: Path, result: RunResult, *, fix: bool = False) -> list[Finding]:
+    """Resolve routes across files, check again the files that depend on them, and run the project rules.
+
+    Updates `result.files` in place. A run limited by `--changed-since`
+    does not cover the project even when its paths do.
+    """
     try:
         from tenantlint.project import analyze_project
     except ImportError:
         return []
-    return analyze_project(config, cwd, result.files, covers_root=_covers_root(options, config, cwd))
+    covers_root = _covers_root(options, config, cwd) and not options.changed_since
+    return analyze_project(config, cwd, result.files, covers_root=covers_root, fix=fix, unsafe=options.unsafe_fixes)
 
 
 def _covers_root(options: Options, config, cwd: Path) -> bool:

@@ -35,6 +35,29 @@ different applications mount and that never share an app.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+from tenantlint.project import conflicts
+
 CODE = "TL401"
 NAME = "duplicate-route"
 SUMMARY = "two endpoints serve the same method and full path"
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    """Report in-scope endpoints that an earlier route with the same method and full path hides."""
+    for endpoint, note in conflicts(ctx, CODE):
+        route = f"{note.method} {note.full_route}"
+        if note.same_endpoint:
+            message = (
+                f"`{route}` is registered twice for `{endpoint.name}` because its router is included more "
+                f"than once under the same prefix; remove the extra `include_router` call."
+            )
+        else:
+            message = (
+                f"`{route}` is already served by `{note.function}` ({note.location}), which is registered first, "
+                f"so `{endpoint.name}` never runs; give one of them another path or remove it."
+            )
+        yield ctx.finding(CODE, endpoint, endpoint.line, endpoint.column, message)

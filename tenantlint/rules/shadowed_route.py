@@ -36,6 +36,23 @@ shadowed endpoint. The reason is required.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+from tenantlint.context import FileContext
+from tenantlint.findings import Finding
+from tenantlint.project import conflicts
+
 CODE = "TL402"
 NAME = "shadowed-route"
 SUMMARY = "endpoint shadowed by an earlier route whose path parameters capture its path"
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    """Report in-scope endpoints whose full path an earlier route's path parameter captures."""
+    for endpoint, note in conflicts(ctx, CODE):
+        message = (
+            f"`{note.method} {note.full_route}` is captured by the earlier route `{note.method} {note.earlier_route}` "
+            f"of `{note.function}` ({note.location}), so `{endpoint.name}` never runs; register it before that route "
+            f"or give the parameter a convertor that rejects this path."
+        )
+        yield ctx.finding(CODE, endpoint, endpoint.line, endpoint.column, message)

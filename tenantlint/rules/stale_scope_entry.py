@@ -33,6 +33,63 @@ match, disable the rule for that run with `--ignore TL901`.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from tenantlint.config import Config
+from tenantlint.discovery import relative_display_path
+from tenantlint.findings import ERROR, Finding
+from tenantlint.scope import EndpointRef, unmatched_selectors
+
 CODE = "TL901"
 NAME = "stale-scope-entry"
 SUMMARY = "scope entry in the configuration matches no endpoint"
+
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+def check_project(config: Config, cwd: Path, refs: Iterable[EndpointRef]) -> list[Finding]:
+    """Return a finding for every scope or exempt selector that matches none of REFS."""
+    if config.path is None:
+        return []
+    lines = _config_lines(Path(config.path))
+    display = relative_display_path(Path(config.path), cwd)
+    findings = []
+    for table, selector in unmatched_selectors(config, refs):
+        line, column = locate(lines, table, selector)
+        findings.append(Finding(CODE, display, line, column, _message(config, table, selector), severity=ERROR))
+    return findings
+
+
+def _message(config: Config, table: str, selector: str) -> str:
+    if table == "exempt":
+        return f"Exempt entry `{selector}` matches no endpoint; correct the selector or remove it."
+    priority = next((name for name, selectors in config.scope if selector in selectors), "?")
+    return f"Scope entry `{selector}` under `{priority}` matches no endpoint; correct the selector or remove it."
+
+
+def _config_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def locate(lines: list[str], table: str, selector: str) -> tuple[int, int]:
+    """Return the 1-based (line, column) of SELECTOR as a TOML string in TABLE, else its first occurrence, else (1, 1)."""
+    quoted = [f'"{selector}"', f"'{selector}'"]
+    fallback = None
+    section = ""
+    for number, text in enumerate(lines, start=1):
+        header = _HEADER.match(text)
+        if header is not None:
+            section = header.group(1).replace(" ", "").replace('"', "")
+            continue
+        column = min((text.find(q) for q in quoted if q in text), default=-1)
+        if column < 0:
+            continue
+        if section in (table, f"tool.tenantlint.{table}"):
+            return number, column + 1
+        fallback = fallback or (number, column + 1)
+    return fallback or (1, 1)
