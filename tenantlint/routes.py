@@ -168,7 +168,6 @@ class _Item:
 
     module: str
     line: int
-    nested: bool
     summary: ModuleSummary
     endpoint: EndpointSummary | None = None
     route: RouteSummary | None = None
@@ -261,7 +260,7 @@ def build_route_table(index: SummaryIndex) -> RouteTable:
     )
     for app in table.apps:
         expansion = _Expansion(index, items, app)
-        expansion.expand(app, "", (), (app,), None)
+        expansion.expand(app, "", (), (app,))
         table.registrations.extend(expansion.registrations)
         table.conflicts.extend(find_conflicts(expansion.registrations))
     return table
@@ -287,12 +286,12 @@ def _module_items(index: SummaryIndex, summary: ModuleSummary) -> Iterator[tuple
         for route in endpoint.routes:
             router = index.resolve(route.router)
             if router is not None:
-                yield router, _Item(summary.module, route.line, route.nested, summary, endpoint=endpoint, route=route)
+                yield router, _Item(summary.module, route.line, summary, endpoint=endpoint, route=route)
     for include in summary.includes:
         parent = index.resolve(include.parent)
         if parent is not None:
             child = index.resolve(include.child)
-            yield parent, _Item(summary.module, include.line, include.nested, summary, include=include, child=child)
+            yield parent, _Item(summary.module, include.line, summary, include=include, child=child)
 
 
 class _Expansion:
@@ -304,19 +303,13 @@ class _Expansion:
         self.app = app
         self.registrations: list[Registration] = []
 
-    def expand(
-        self,
-        router_id: RouterId,
-        prefix: str | None,
-        sources: tuple[Source, ...],
-        stack: tuple[RouterId, ...],
-        until: tuple[str, int] | None,
-    ) -> None:
+    def expand(self, router_id: RouterId, prefix: str | None, sources: tuple[Source, ...], stack: tuple[RouterId, ...]) -> None:
         """Add the routes of ROUTER_ID under PREFIX.
 
-        UNTIL is (module, line) of a module-level `include_router` call: a
-        route added to the child later in that module is not copied, because
-        FastAPI copies the child's routes when the call runs.
+        A route added to a router after the router was included still
+        counts, because FastAPI 0.165 includes a router by reference.
+        NOTE: older FastAPI releases copied the routes when
+        `include_router` ran, so they do not serve such a route.
         """
         summary = self.index.get(router_id.module)
         router = summary.router(router_id.name) if summary is not None else None
@@ -326,8 +319,6 @@ class _Expansion:
         if router.dependencies:
             sources = (*sources, Source("router", summary.path, router.line, router.name, summary.module, router.dependencies))
         for item in self.items.get(router_id, ()):
-            if until is not None and item.module == until[0] and not item.nested and item.line > until[1]:
-                continue
             if item.route is not None:
                 self.add_route(item, own, sources)
             elif item.child is not None and item.child not in stack:
@@ -358,8 +349,7 @@ class _Expansion:
         if include.dependencies:
             source = Source("include", item.summary.path, include.line, "include_router", item.module, include.dependencies)
             sources = (*sources, source)
-        until = None if include.nested else (item.module, include.line)
-        self.expand(child, join(prefix, include.prefix), sources, (*stack, child), until)
+        self.expand(child, join(prefix, include.prefix), sources, (*stack, child))
 
 
 # Conflicts -----------------------------------------------------------------------------

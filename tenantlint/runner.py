@@ -232,7 +232,12 @@ def run_report(options: Options) -> int:
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
-    text = render_report(options.output_format, config, cwd, result)
+    color = False
+    if options.output_format == "text" and options.output_file is None:
+        from tenantlint.output.text import make_console
+
+        color = make_console(sys.stdout, options.color).color_system is not None
+    text = render_report(options.output_format, config, cwd, result, color=color)
     _write_output(options, text)
     return EXIT_ERROR if result.errors else EXIT_OK
 

@@ -48,18 +48,13 @@ class RouterSummary:
 
 @dataclass(frozen=True)
 class IncludeSummary:
-    """One `parent.include_router(child, prefix=..., dependencies=[...])` call.
-
-    `nested` is True when the call sits inside a function body, so it runs
-    when the function is called rather than when the module is imported.
-    """
+    """One `parent.include_router(child, prefix=..., dependencies=[...])` call."""
 
     parent: str | None
     child: str | None
     prefix: str | None
     dependencies: tuple[str, ...]
     line: int
-    nested: bool
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,6 @@ class RouteSummary:
     router: str | None
     dependencies: tuple[str, ...]
     line: int
-    nested: bool
 
 
 @dataclass(frozen=True)
@@ -222,7 +216,6 @@ class _SummaryVisitor(cst.CSTVisitor):
         self.scopes: list[tuple[str, dict[str, str | None]]] = []
         self.classes: list[str] = []
         self.local_lines: dict[int, str | None] = {}
-        self.nested_lines: set[int] = set()
         self.decorator_calls: set[int] = set()
 
     def line(self, node: cst.CSTNode) -> int:
@@ -312,10 +305,9 @@ class _SummaryVisitor(cst.CSTVisitor):
             self.add_include(node, func.value, line)
 
     def note_receiver(self, expression: cst.BaseExpression, line: int) -> None:
-        """Record LINE as nested, and as a call on a function-local router when it is one."""
+        """Record LINE as a call on a function-local router when it is one."""
         if not self.scopes:
             return
-        self.nested_lines.add(line)
         func = expression.func if isinstance(expression, cst.Call) else None
         if isinstance(func, cst.Attribute):
             head = b.dotted(func.value).split(".", 1)[0]
@@ -333,7 +325,6 @@ class _SummaryVisitor(cst.CSTVisitor):
             prefix=string_value(prefix, self.constants) if prefix is not None else "",
             dependencies=b.call_dependencies(call, self.bindings),
             line=line,
-            nested=bool(self.scopes),
         )
         self.includes.append(include)
 
@@ -371,7 +362,6 @@ class _SummaryVisitor(cst.CSTVisitor):
             router=router,
             dependencies=route.dependencies,
             line=route.line,
-            nested=route.line in self.nested_lines,
         )
 
 

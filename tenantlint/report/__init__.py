@@ -1,0 +1,1 @@
+"""`tenantlint report`: the endpoint inventory and its output formats."""

@@ -1,0 +1,1 @@
+"""Application whose routers are mounted through a chain of modules."""
