@@ -1,9 +1,9 @@
 """Insert an item into a comma-separated libcst list (parameters, arguments, import names, tuple elements) keeping its layout.
 
-A one-line list stays on one line; a list with one item per line gets the new
-item on its own line with the same indentation; a trailing comma is kept
-where the list had one and not added where it had none; a comment after an
-item stays with that item.
+A one-line list stays on one line, and a list with one item per line gets the
+new item on its own line with the same indentation. A trailing comma is kept
+where the list had one and not added where it had none. A comment after an
+item stays on that item's line, and comment lines above an item stay above it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,19 @@ def _without_comment(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseP
     if isinstance(whitespace, cst.ParenthesizedWhitespace):
         return whitespace.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
     return whitespace
+
+
+def _trailing_part(whitespace: cst.ParenthesizedWhitespace, indent: cst.SimpleWhitespace | None = None) -> cst.ParenthesizedWhitespace:
+    """Return the end of the line WHITESPACE starts: its trailing comment, without the comment lines below it."""
+    changes: dict[str, object] = {"empty_lines": []}
+    if indent is not None:
+        changes["last_line"] = indent
+    return whitespace.with_changes(**changes)
+
+
+def _leading_part(whitespace: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    """Return WHITESPACE without its trailing comment: a line break, the comment lines, then the indentation."""
+    return whitespace.with_changes(first_line=cst.TrailingWhitespace())
 
 
 def separator(items: Sequence[cst.CSTNode], opening: cst.BaseParenthesizableWhitespace | None) -> cst.BaseParenthesizableWhitespace:
@@ -51,32 +64,70 @@ def insert(items: Sequence[T], index: int, new: T, opening: cst.BaseParenthesiza
 
 
 def _insert_before(items: list[T], index: int, new: T, between) -> list[T]:
-    comma = cst.Comma(whitespace_after=between)
-    if index > 0:
-        previous = items[index - 1].comma  # type: ignore[attr-defined]
-        if isinstance(previous, cst.Comma):
-            comma = cst.Comma(whitespace_before=previous.whitespace_before, whitespace_after=between)
-    return [*items[:index], new.with_changes(comma=comma), *items[index:]]
+    if index == 0:
+        return [new.with_changes(comma=cst.Comma(whitespace_after=between)), *items]
+    previous = items[index - 1]
+    comma = previous.comma  # type: ignore[attr-defined]
+    before = _without_comment(comma.whitespace_before)
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        # Comment lines between two items describe the item below them, so the
+        # new item goes above those lines and the previous item keeps its own
+        # end-of-line comment.
+        previous = previous.with_changes(comma=comma.with_changes(whitespace_after=_trailing_part(after)))
+        new = new.with_changes(comma=cst.Comma(whitespace_before=before, whitespace_after=_leading_part(after)))
+    else:
+        new = new.with_changes(comma=cst.Comma(whitespace_before=before, whitespace_after=between))
+    return [*items[: index - 1], previous, new, *items[index:]]
 
 
 def _append(items: list[T], new: T, between) -> list[T]:
     last = items[-1]
-    attribute = _trailing_attribute(last)
     comma = last.comma  # type: ignore[attr-defined]
     if isinstance(comma, cst.Comma):
-        closing = comma.whitespace_after
-        if isinstance(closing, cst.ParenthesizedWhitespace):
-            indent = between.last_line if isinstance(between, cst.ParenthesizedWhitespace) else closing.last_line
-            last = last.with_changes(comma=comma.with_changes(whitespace_after=closing.with_changes(last_line=indent)))
-            new = new.with_changes(comma=cst.Comma(whitespace_before=comma.whitespace_before, whitespace_after=_without_comment(closing)))
-        else:
-            last = last.with_changes(comma=comma.with_changes(whitespace_after=between))
-            new = new.with_changes(comma=cst.Comma(whitespace_before=comma.whitespace_before, whitespace_after=closing))
-        return [*items[:-1], last, new]
-    changes: dict[str, object] = {"comma": cst.Comma(whitespace_after=between)}
+        return [*items[:-1], *_append_after_comma(last, comma, new, between)]
+    attribute = _trailing_attribute(last)
+    closing = getattr(last, attribute) if attribute is not None else None
+    new_attribute = _trailing_attribute(new)
     new_changes: dict[str, object] = {"comma": cst.MaybeSentinel.DEFAULT}
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        # The closing bracket has a line of its own: the last item gets a comma
+        # before its end-of-line comment and the new item a line of its own.
+        indent = between.last_line if isinstance(between, cst.ParenthesizedWhitespace) else closing.last_line
+        changes = {"comma": cst.Comma(whitespace_after=_trailing_part(closing, indent))}
+        if new_attribute is not None:
+            new_changes[new_attribute] = _leading_part(closing)
+    else:
+        changes = {"comma": cst.Comma(whitespace_after=between)}
+        if new_attribute is not None and closing is not None:
+            new_changes[new_attribute] = closing
     if attribute is not None:
         changes[attribute] = cst.SimpleWhitespace("")
-        if hasattr(new, attribute):
-            new_changes[attribute] = getattr(last, attribute)
     return [*items[:-1], last.with_changes(**changes), new.with_changes(**new_changes)]
+
+
+def _append_after_comma(last: T, comma: cst.Comma, new: T, between) -> tuple[T, T]:
+    """Append NEW after LAST, which already ends with a trailing COMMA."""
+    closing = comma.whitespace_after
+    before = _without_comment(comma.whitespace_before)
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        indent = between.last_line if isinstance(between, cst.ParenthesizedWhitespace) else closing.last_line
+        last = last.with_changes(comma=comma.with_changes(whitespace_after=_trailing_part(closing, indent)))
+        return last, new.with_changes(comma=cst.Comma(whitespace_before=before, whitespace_after=_leading_part(closing)))
+    last = last.with_changes(comma=comma.with_changes(whitespace_after=between))
+    return last, new.with_changes(comma=cst.Comma(whitespace_before=before, whitespace_after=closing))
+
+
+def insert_below_opening(
+    items: Sequence[T], index: int, new: T, opening: cst.BaseParenthesizableWhitespace
+) -> tuple[list[T], cst.BaseParenthesizableWhitespace]:
+    """Return ITEMS with NEW inserted at INDEX, and the whitespace after the opening bracket to use with them.
+
+    Comment lines between the opening bracket and the first item describe that
+    item, so a new first item goes below the bracket's own comment but above
+    those lines.
+    """
+    if index == 0 and items and isinstance(opening, cst.ParenthesizedWhitespace) and opening.empty_lines:
+        first = new.with_changes(comma=cst.Comma(whitespace_after=_leading_part(opening)))
+        return [first, *items], _trailing_part(opening)
+    return insert(items, index, new, opening), opening

@@ -72,6 +72,23 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
+def _append_name(part: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
+    """Return PART with ALIAS as its last imported name."""
+    names = list(part.names)  # type: ignore[arg-type]
+    opening = part.lpar.whitespace_after if part.lpar is not None else None
+    closing = part.rpar.whitespace_before if part.rpar is not None else None
+    if not isinstance(closing, cst.ParenthesizedWhitespace) or isinstance(names[-1].comma, cst.Comma):
+        return part.with_changes(names=commalist.insert(names, len(names), alias, opening))
+    # Without a trailing comma, the last name's end-of-line comment is stored
+    # before the closing bracket. It moves behind the comma the last name
+    # gets, so that it stays on that name's line.
+    between = commalist.separator(names, opening)
+    indent = between.last_line if isinstance(between, cst.ParenthesizedWhitespace) else closing.last_line
+    names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=closing.with_changes(empty_lines=[], last_line=indent)))
+    rpar = part.rpar.with_changes(whitespace_before=closing.with_changes(first_line=cst.TrailingWhitespace()))  # type: ignore[union-attr]
+    return part.with_changes(names=[*names, alias], rpar=rpar)
+
+
 def add_from_import(module: cst.Module, source: str, name: str, project_names: frozenset[str] = frozenset()) -> cst.Module:
     """Return MODULE with NAME importable from SOURCE at runtime."""
     for index, statement in enumerate(module.body):
@@ -79,11 +96,8 @@ def add_from_import(module: cst.Module, source: str, name: str, project_names: f
             continue
         for position, part in enumerate(statement.body):
             if isinstance(part, cst.ImportFrom) and _module_text(part) == source and not isinstance(part.names, cst.ImportStar):
-                alias = cst.ImportAlias(name=cst.Name(name))
-                opening = part.lpar.whitespace_after if part.lpar is not None else None
-                names = commalist.insert(part.names, len(part.names), alias, opening)
                 body = list(statement.body)
-                body[position] = part.with_changes(names=names)
+                body[position] = _append_name(part, cst.ImportAlias(name=cst.Name(name)))
                 new_statement = statement.with_changes(body=body)
                 return module.with_changes(body=[*module.body[:index], new_statement, *module.body[index + 1 :]])
     new_line = cst.parse_statement(f"from {source} import {name}\n")

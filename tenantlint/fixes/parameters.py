@@ -69,7 +69,6 @@ def add_parameter(function: cst.FunctionDef, new: cst.Param, section: str) -> cs
         index += counts[name]
         if name == section:
             break
-    opening = function.whitespace_before_params
-    items = commalist.insert(items, index, new, opening)
+    items, opening = commalist.insert_below_opening(items, index, new, function.whitespace_before_params)
     counts[section] += 1
-    return function.with_changes(params=_rebuild(params, items, counts))
+    return function.with_changes(params=_rebuild(params, items, counts), whitespace_before_params=opening)
