@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tenantlint.fixes import commalist
-from tenantlint.logcalls import PRINTF, LogCall, code_of
+from tenantlint.logcalls import PRINTF, LogCall, code_of, eager_pieces
 
 
 class UnsafeFix(Exception):
@@ -229,6 +229,10 @@ def _with_placeholder(log: LogCall, node: cst.Call, index: int, message, tenant:
     text = _template_text(message)
     if node.args[index].keyword is not None:
         raise UnsafeFix("the message is passed by keyword, so no argument can be added in front of the others")
+    if any(arg.star == "*" for arg in node.args[index + 1 :]):
+        # NOTE: the rewrite would render right, but the check cannot match the
+        # placeholders to values it does not see, so it would still report the call.
+        raise UnsafeFix("the call passes `*` arguments, so the check cannot confirm where the values go")
     if log.library == "stdlib":
         if any(match.group("key") is not None for match in PRINTF.finditer(text)):
             raise UnsafeFix("the message uses named `%(key)s` placeholders")
@@ -270,7 +274,10 @@ def _eager(log: LogCall, node: cst.Call, index: int, message, tenant: str, setti
     if isinstance(message, cst.ConcatenatedString):
         return _replace_message(node, index, _fstring_in_front(message, settings, tenant))
     formatted = _eager_format(message, tenant, settings)
-    if formatted is None and _always_str(message):
+    if formatted is None and _always_str(message) and eager_pieces(message) is not None:
+        # The check renders `prefix + message` only when it can render the
+        # message itself (not `"%s %s" % pair`, nor `.format(*values)`);
+        # `_generic` covers the others in a form that it can read.
         formatted = _concatenate(message, tenant, settings)
     if formatted is not None:
         return _replace_message(node, index, formatted)
@@ -321,13 +328,21 @@ def _eager_format(message, tenant: str, settings: PrefixSettings) -> cst.BaseExp
             return None
         left = prepend_literal(template, _printf_prefix(settings))
         if isinstance(right, cst.Tuple) and right.elements and not any(isinstance(e, cst.StarredElement) for e in right.elements):
-            element = cst.Element(cst.parse_expression(tenant))
-            elements = commalist.insert(right.elements, 0, element, right.lpar[0].whitespace_after if right.lpar else None)
-            return message.with_changes(left=left, right=right.with_changes(elements=elements))
+            return message.with_changes(left=left, right=_tuple_with_first(right, cst.parse_expression(tenant)))
         if isinstance(right, (cst.SimpleString, cst.FormattedString, cst.Integer, cst.Float)):
             pair = cst.parse_expression(f"({tenant}, {code_of(right)})")
             return message.with_changes(left=left, right=pair)
     return None
+
+
+def _tuple_with_first(values: cst.Tuple, first: cst.BaseExpression) -> cst.Tuple:
+    """Return the bracketed tuple VALUES with FIRST in front of its elements."""
+    if not values.lpar:
+        return values.with_changes(elements=commalist.insert(values.elements, 0, cst.Element(first)))
+    innermost = values.lpar[-1]
+    elements, opening = commalist.insert_below_opening(values.elements, 0, cst.Element(first), innermost.whitespace_after)
+    lpar = [*values.lpar[:-1], innermost.with_changes(whitespace_after=opening)]
+    return values.with_changes(elements=elements, lpar=lpar)
 
 
 def _generic(log: LogCall, node: cst.Call, index: int, message, tenant: str, settings: PrefixSettings, keep_template: bool) -> cst.Call:
