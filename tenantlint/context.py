@@ -58,7 +58,7 @@ class FileContext:
                 self.full_routes.setdefault(id(endpoint), facts.full_route)
 
     def route_facts(self, endpoint: Endpoint) -> EndpointFacts | None:
-        """Return what the route table knows about ENDPOINT, or None without a table."""
+        """Return the route table's facts about ENDPOINT, or None without a table."""
         return self._facts.get(id(endpoint))
 
     def endpoint_ref(self, endpoint: Endpoint) -> EndpointRef:

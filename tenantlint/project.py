@@ -1,11 +1,11 @@
 """Project analysis: the route table across files, the facts it gives each file, and TL901.
 
-A run first checks every file on its own; each result carries the module's
-route summary. `analyze_project` then builds the route table from those
-summaries (loading modules that the run does not include from the project
-root, read-only) and gives each file its route facts: full routes, the
-conflicts of TL401 and TL402, and a tenant dependency inherited through
-`include_router` or a parent router. A file whose findings depend on those
+A run first checks every file on its own, and each result carries the
+module's route summary. `analyze_project` then builds the route table from
+those summaries, loading modules that the run does not include from the
+project root, read-only. It gives each file its route facts: full routes,
+the conflicts of TL401 and TL402, and a tenant dependency inherited
+through `include_router` or a parent router. A file whose findings depend on those
 facts is checked again with them; in every other file only the findings'
 `full_route` is filled in. The first pass therefore costs nothing extra
 when no finding depends on the table.
@@ -53,7 +53,7 @@ class ConflictNote:
 
 @dataclass(frozen=True)
 class EndpointFacts:
-    """What the route table says about one endpoint.
+    """The route table's facts about one endpoint.
 
     `full_route` is the path of the endpoint's first route as the first
     application that mounts it serves it, or None when no application does
@@ -306,7 +306,7 @@ def _ref(summary: ModuleSummary, endpoint: EndpointSummary, full_route: str | No
 
 
 def needs_recheck(result: FileResult, facts: FileFacts, config: Config) -> bool:
-    """Whether the file's findings can change once the rules see FACTS."""
+    """Return whether the file's findings can change once the rules see FACTS."""
     summary = result.summary
     assert summary is not None
     codes = config.enabled_codes()

@@ -2,12 +2,12 @@
 
 Starting from every `FastAPI()` application, the table follows
 `include_router` calls through the modules' imports and applies prefixes
-the way FastAPI does: a route declared on a router gets the router's
-`prefix=`, and `parent.include_router(child, prefix=p)` copies the child's
-routes into the parent as `parent.prefix + p + route.path`. Routes are
-numbered in registration order, which is the order in which Starlette
-tries them: the parent's routes and `include_router` calls in source order,
-each include expanding to the child's routes at that point.
+the way FastAPI does. A route declared on a router gets the router's
+`prefix=`, and `parent.include_router(child, prefix=p)` serves the child's
+routes as `parent.prefix + p + route.path`. Routes are numbered in
+registration order, which is the order in which Starlette tries them: the
+parent's routes and `include_router` calls in source order, each include
+expanding to the child's routes at that point.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from tenantlint.summary import LOCALS, EndpointSummary, IncludeSummary, ModuleSummary, RouteSummary
 
-# Starlette's path parameter syntax and convertor patterns (starlette/convertors.py, 0.4x).
+# Starlette's path parameter syntax and convertor patterns, from routing.py and
+# convertors.py of Starlette 1.10.
 PARAMETER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(:[a-zA-Z_][a-zA-Z0-9_]*)?\}")
 CONVERTORS = {
     "str": "[^/]+",
@@ -57,7 +58,7 @@ def has_parameter(path: str) -> bool:
 
 
 def captures(earlier: str, later: str) -> bool:
-    """Whether every request path that LATER matches is also matched by EARLIER."""
+    """Return whether every request path that LATER matches is also matched by EARLIER."""
     return _captures(earlier.split("/"), later.split("/"))
 
 
@@ -252,11 +253,12 @@ def build_route_table(index: SummaryIndex) -> RouteTable:
     """Resolve every known module's routers and includes, then expand each application."""
     items = _collect_items(index)
     table = RouteTable()
+    mounted = {item.child for entries in items.values() for item in entries if item.include is not None and item.include.mount}
     table.apps = sorted(
         RouterId(summary.module, router.name)
         for summary in index.known()
         for router in summary.routers
-        if router.is_app
+        if router.is_app and RouterId(summary.module, router.name) not in mounted
     )
     for app in table.apps:
         expansion = _Expansion(index, items, app)
@@ -346,6 +348,11 @@ class _Expansion:
     def add_include(self, item: _Item, prefix: str | None, sources: tuple[Source, ...], stack: tuple[RouterId, ...]) -> None:
         include, child = item.include, item.child
         assert include is not None and child is not None
+        if include.mount:
+            # A mounted application runs its own dependencies only.
+            # NOTE: Starlette's Mount also captures every later route under
+            # its path, which the conflict rules do not report.
+            sources = ()
         if include.dependencies:
             source = Source("include", item.summary.path, include.line, "include_router", item.module, include.dependencies)
             sources = (*sources, source)

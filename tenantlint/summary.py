@@ -48,13 +48,18 @@ class RouterSummary:
 
 @dataclass(frozen=True)
 class IncludeSummary:
-    """One `parent.include_router(child, prefix=..., dependencies=[...])` call."""
+    """One `parent.include_router(child, prefix=..., dependencies=[...])` call.
+
+    `mount` is True for `parent.mount(path, child)`, which serves a whole
+    application under `path`; the parent's dependencies do not reach it.
+    """
 
     parent: str | None
     child: str | None
     prefix: str | None
     dependencies: tuple[str, ...]
     line: int
+    mount: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class EndpointSummary:
 
 @dataclass(frozen=True)
 class ModuleSummary:
-    """What route resolution needs to know about one module."""
+    """The facts about one module that route resolution reads."""
 
     module: str
     path: str
@@ -303,6 +308,8 @@ class _SummaryVisitor(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "include_router":
             self.add_include(node, func.value, line)
+        elif isinstance(func, cst.Attribute) and func.attr.value == "mount":
+            self.add_mount(node, func.value, line)
 
     def note_receiver(self, expression: cst.BaseExpression, line: int) -> None:
         """Record LINE as a call on a function-local router when it is one."""
@@ -328,6 +335,20 @@ class _SummaryVisitor(cst.CSTVisitor):
         )
         self.includes.append(include)
 
+    def add_mount(self, call: cst.Call, receiver: cst.BaseExpression, line: int) -> None:
+        path, child = _argument(call, 0, "path"), _argument(call, 1, "app")
+        if path is None or child is None:
+            return
+        mount = IncludeSummary(
+            parent=self.reference(b.dotted(receiver)),
+            child=self.child_reference(child),
+            prefix=string_value(path, self.constants),
+            dependencies=(),
+            line=line,
+            mount=True,
+        )
+        self.includes.append(mount)
+
     def child_reference(self, child: cst.BaseExpression) -> str | None:
         if isinstance(child, cst.Call):
             name = b.dotted(child.func)
@@ -345,7 +366,9 @@ class _SummaryVisitor(cst.CSTVisitor):
         for _qualname, names in reversed(self.scopes):
             if head in names:
                 key = names[head]
-                return None if key is None else (f"{key}.{rest}" if rest else key)
+                if key is None or not rest:
+                    return key
+                return f"{key}.{rest}"
         return self.module_reference(dotted)
 
     def module_reference(self, dotted: str) -> str | None:

@@ -1,9 +1,9 @@
 """TL401 and TL402 on `tests/data/isolation/conflicts`, checked against what FastAPI serves.
 
 The application mounts routers whose routes collide across files, a router
-included twice, and routes that an earlier path parameter captures, next to
-silent twins: a convertor that rejects the literal, another method, and a
-later route that the earlier one does not capture.
+included twice, and routes that an earlier path parameter captures. Next to
+them sit silent twins: a convertor that rejects the literal, another
+method, and a later route that the earlier one does not capture.
 """
 
 from __future__ import annotations

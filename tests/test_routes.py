@@ -217,3 +217,16 @@ def test_index_stops_on_import_cycle(tmp_path):
     index = SummaryIndex([], ModuleLoader(config, []))
 
     assert index.resolve("loop.a.router") is None
+
+
+def test_mounted_application_is_served_under_mount_path():
+    root = DATA / "mount"
+    config = load_config(None, root).config
+    main = summarize_path(root / "mapp" / "main.py", config)
+    assert main is not None
+
+    table = build_route_table(SummaryIndex([main], ModuleLoader(config, [main])))
+
+    served = {(r.function, r.full_route, str(r.app.module)) for r in table.registrations}
+    assert served == {("ping", "/ping", "mapp.main"), ("list_items", "/v2/items", "mapp.main")}
+    assert next(r for r in table.registrations if r.function == "list_items").sources == ()

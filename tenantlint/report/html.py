@@ -60,6 +60,7 @@ SCRIPT = """
   function sortBy(key, descending) {
     var index = -1;
     var type = "text";
+
     headers.forEach(function (header, position) {
       if (header.getAttribute("data-key") === key) {
         index = position;
@@ -69,6 +70,7 @@ SCRIPT = """
     if (index < 0) {
       return;
     }
+
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     rows.forEach(function (row, position) { row.setAttribute("data-position", String(position)); });
@@ -82,6 +84,7 @@ SCRIPT = """
       return descending ? -order : order;
     });
     rows.forEach(function (row) { body.appendChild(row); });
+
     table.setAttribute("data-sorted-by", key);
     table.setAttribute("data-sort-order", descending ? "desc" : "asc");
     headers.forEach(function (header) {
@@ -175,14 +178,13 @@ def _inventory(inventory: Inventory) -> str:
 
 
 def _row(row: InventoryRow) -> str:
-    full_route = row.full_route if row.full_route is not None else ("(unresolved)" if row.mounted else "(not mounted)")
     cells = (
         _cell(row.path),
         _cell(str(row.line)),
         _cell(row.function),
         _cell(", ".join(row.methods)),
         _cell(row.route if row.route is not None else "?"),
-        _cell(full_route),
+        _cell(row.full_route_label),
         _cell(row.scope_label),
         _cell(row.exempt or ""),
         _cell("yes" if row.tenant_dependency else "no"),

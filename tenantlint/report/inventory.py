@@ -17,6 +17,7 @@ from typing import Any
 from tenantlint import __version__
 from tenantlint.config import Config
 from tenantlint.findings import Finding
+from tenantlint.project import EndpointFacts
 from tenantlint.scope import EndpointRef, classify
 from tenantlint.summary import EndpointSummary, endpoint_keys
 
@@ -29,7 +30,7 @@ class InventoryRow:
     """One endpoint with its route, scope and tenant-isolation status.
 
     `priority` is None for an unscoped endpoint and for every endpoint when
-    the configuration has no scope table; `in_scope` tells them apart.
+    the configuration has no scope table, and `in_scope` distinguishes them.
     `propagation` is the TL301 status: "passed", "logs-only", "unused",
     "scoped" (a tenant-scoped dependency) or None without a tenant.
     """
@@ -53,6 +54,13 @@ class InventoryRow:
     @property
     def compliant(self) -> bool:
         return not self.findings
+
+    @property
+    def full_route_label(self) -> str:
+        """Return the full route, or why there is none: "(not mounted)" or "(unresolved)"."""
+        if self.full_route is not None:
+            return self.full_route
+        return "(unresolved)" if self.mounted else "(not mounted)"
 
     @property
     def scope_label(self) -> str:
@@ -167,7 +175,16 @@ def file_rows(config: Config, file_result: Any) -> Iterable[InventoryRow]:
         yield _row(config, file_result, summary.path, endpoint, own, full_route, found, suppressed)
 
 
-def _row(config, file_result, path, endpoint: EndpointSummary, own, full_route, found, suppressed) -> InventoryRow:
+def _row(
+    config: Config,
+    file_result: Any,
+    path: str,
+    endpoint: EndpointSummary,
+    own: EndpointFacts | None,
+    full_route: str | None,
+    found: dict[str, list[str]],
+    suppressed: dict[str, list[str]],
+) -> InventoryRow:
     ref = EndpointRef(Path(path).resolve(), endpoint.function, endpoint.methods, endpoint.path, full_route)
     classification = classify(config, ref)
     return InventoryRow(

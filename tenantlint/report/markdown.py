@@ -48,7 +48,7 @@ def _cells(row: InventoryRow) -> tuple[str, ...]:
         code(row.function),
         ", ".join(row.methods),
         code(row.route) if row.route is not None else "?",
-        code(row.full_route) if row.full_route is not None else ("unresolved" if row.mounted else "not mounted"),
+        code(row.full_route) if row.full_route is not None else row.full_route_label,
         row.scope_label,
         cell(row.exempt or ""),
         "yes" if row.tenant_dependency else "no",

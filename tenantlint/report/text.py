@@ -12,7 +12,7 @@ from rich.text import Text
 from tenantlint.report.inventory import Inventory, InventoryRow
 
 # Tables are rendered into a string, so the width is fixed rather than
-# taken from a terminal; 160 columns keeps typical routes on one line.
+# taken from a terminal.
 WIDTH = 160
 NO_ROUTER = "(router not resolved)"
 
@@ -66,7 +66,7 @@ def _full_route(row: InventoryRow) -> str:
     if row.full_route is not None:
         return row.full_route
     declared = row.route if row.route is not None else "?"
-    return f"{declared} (unresolved)" if row.mounted else f"{declared} (not mounted)"
+    return f"{declared} {row.full_route_label}"
 
 
 def _coverage_table(inventory: Inventory) -> Table:

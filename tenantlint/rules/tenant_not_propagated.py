@@ -106,7 +106,7 @@ def propagation_status(endpoint: Endpoint, model: ModuleModel, config: Config) -
 
 
 def _is_stub(node: cst.FunctionDef) -> bool:
-    """Whether the body holds nothing but a docstring, `...` or `pass`, so there is no data access to scope."""
+    """Return whether the body contains only a docstring, `...` or `pass`, so there is no data access to scope."""
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
     for line in body:
         if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
@@ -167,7 +167,7 @@ def _attribute_dependencies(statement: cst.BaseSmallStatement, bindings: b.Bindi
 
 @dataclass
 class TenantFlow:
-    """Where the tenant value goes inside one endpoint body.
+    """The flow of the tenant value through one endpoint body.
 
     The analysis ignores control flow: a name is tainted when any assignment
     in the body binds it from a tainted value, transitively.
@@ -182,8 +182,10 @@ class TenantFlow:
 
     @classmethod
     def analyse(cls, endpoint: Endpoint, bindings: b.Bindings) -> TenantFlow:
-        tenant = endpoint.tenant
-        names, attributes = set(), set()
+        tenant, node = endpoint.tenant, endpoint.node
+        assert tenant is not None and node is not None
+        names: set[str] = set()
+        attributes: set[str] = set()
         if tenant.via == "provider" and tenant.parameter:
             names.add(tenant.parameter)
         elif "." in tenant.expression:
@@ -191,7 +193,7 @@ class TenantFlow:
         else:
             names.add(tenant.expression)
         logging_calls = _LoggingCalls(bindings, [call.node for call in endpoint.log_calls])
-        body = endpoint.node.body
+        body = node.body
         body.visit(logging_calls)
         flow = cls(names, attributes, {id(call) for call in logging_calls.calls})
         flow.logged = any(flow.mentions(call, in_logs=True) for call in logging_calls.calls)
@@ -345,6 +347,7 @@ class _Sinks(cst.CSTVisitor):
 
 def data_access_example(endpoint: Endpoint) -> str | None:
     """Return the source of the first call in the body that looks like data access, or None."""
+    assert endpoint.node is not None
     finder = _DataAccess({id(call.node) for call in endpoint.log_calls})
     endpoint.node.body.visit(finder)
     if finder.first is None:
