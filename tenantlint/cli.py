@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -71,6 +72,12 @@ def _guard(function: Callable) -> Callable:
         except KeyboardInterrupt:
             click.echo("tenantlint: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader of stdout went away (`tenantlint check | head`). Point stdout at
+            # /dev/null so the interpreter's final flush cannot raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FINDINGS)
         except Exception as error:  # noqa: BLE001 - the one place internal errors become exit status 2
             if kwargs.get("debug"):
                 raise
