@@ -145,14 +145,17 @@ class ModuleLoader:
         bases = [root, *(_package_base(summary) for summary in summaries)]
         self.bases = list(dict.fromkeys(base for base in bases if base is not None))
 
-    def __call__(self, module: str) -> ModuleSummary | None:
+    def locate(self, module: str) -> str | None:
         if module.startswith(".") or project_index.is_library_module(module):
             return None
         for base in self.bases:
             path = project_index.module_file(base, module)
             if path is not None:
-                return summarize_path(path, self.config)
+                return str(path)
         return None
+
+    def load(self, path: str) -> ModuleSummary | None:
+        return summarize_path(Path(path), self.config)
 
 
 def _package_base(summary: ModuleSummary) -> Path | None:

@@ -12,9 +12,11 @@ expanding to the child's routes at that point.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tenantlint.summary import LOCALS, EndpointSummary, IncludeSummary, ModuleSummary, RouteSummary
 
@@ -179,12 +181,28 @@ class _Item:
 # Module index --------------------------------------------------------------------------
 
 
-class SummaryIndex:
-    """Module summaries by dotted name: the run's own, plus modules LOADER finds on demand."""
+class ModuleSource(Protocol):
+    """Where a SummaryIndex finds the modules that the run does not include."""
 
-    def __init__(self, summaries: Iterable[ModuleSummary], loader: Callable[[str], ModuleSummary | None]) -> None:
-        self.loader = loader
+    def locate(self, module: str) -> str | None:
+        """Return the file that defines MODULE, or None."""
+
+    def load(self, path: str) -> ModuleSummary | None:
+        """Return the summary of the file PATH, or None when it cannot be read or parsed."""
+
+
+class SummaryIndex:
+    """Module summaries by dotted name: the run's own, plus modules that SOURCE finds on demand.
+
+    A file is summarised once even when it is reached under two names, as
+    happens with a namespace package: its summary names the module after
+    the folders that have an `__init__.py`, while imports use the full name.
+    """
+
+    def __init__(self, summaries: Iterable[ModuleSummary], source: ModuleSource) -> None:
+        self.source = source
         self.modules: dict[str, ModuleSummary | None] = {}
+        self.by_file: dict[str, ModuleSummary] = {}
         self.found: list[ModuleSummary] = []
         for summary in summaries:
             # NOTE: two files with the same module name (two projects in one
@@ -192,14 +210,21 @@ class SummaryIndex:
             self._add(summary.module, summary)
 
     def _add(self, module: str, summary: ModuleSummary | None) -> None:
-        if module not in self.modules:
-            self.modules[module] = summary
-            if summary is not None:
+        if summary is not None:
+            file = os.path.realpath(summary.path)
+            if file in self.by_file:
+                summary = self.by_file[file]
+            else:
+                self.by_file[file] = summary
                 self.found.append(summary)
+                self.modules.setdefault(summary.module, summary)
+        self.modules.setdefault(module, summary)
 
     def get(self, module: str) -> ModuleSummary | None:
         if module not in self.modules:
-            self._add(module, self.loader(module))
+            path = self.source.locate(module)
+            known = self.by_file.get(os.path.realpath(path)) if path is not None else None
+            self._add(module, known or (self.source.load(path) if path is not None else None))
         return self.modules[module]
 
     def known(self) -> list[ModuleSummary]:
@@ -244,9 +269,6 @@ class RouteTable:
     registrations: list[Registration] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     apps: list[RouterId] = field(default_factory=list)
-
-    def for_endpoint(self, module: str, key: str) -> list[Registration]:
-        return [r for r in self.registrations if r.module == module and r.key == key]
 
 
 def build_route_table(index: SummaryIndex) -> RouteTable:

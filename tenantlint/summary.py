@@ -206,7 +206,14 @@ def summarize(model: ModuleModel, config: Config) -> ModuleSummary:
 
 
 class _SummaryVisitor(cst.CSTVisitor):
-    """Collect routers, `include_router` calls and router factories, tracking function scopes."""
+    """Collect routers, `include_router` calls and router factories, tracking function scopes.
+
+    Only statements are walked, never the expressions inside them, because
+    walking every expression of every endpoint body costs more than the
+    rest of the summary. NOTE: an `include_router` or `mount` call nested
+    inside another expression, rather than standing as a statement, is
+    therefore not recorded.
+    """
 
     def __init__(self, model: ModuleModel) -> None:
         self.bindings = model.bindings
@@ -221,7 +228,6 @@ class _SummaryVisitor(cst.CSTVisitor):
         self.scopes: list[tuple[str, dict[str, str | None]]] = []
         self.classes: list[str] = []
         self.local_lines: dict[int, str | None] = {}
-        self.decorator_calls: set[int] = set()
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions.get(node, (0, 0))[0]
@@ -238,7 +244,6 @@ class _SummaryVisitor(cst.CSTVisitor):
         # Decorators run in the enclosing scope, so they are recorded before
         # the function's own scope is entered.
         for decorator in node.decorators:
-            self.decorator_calls.add(id(decorator.decorator))
             self.note_receiver(decorator.decorator, self.line(decorator))
         qualname = ".".join([*self.outer_names(), node.name.value])
         self.scopes.append((qualname, self.router_parameters(node)))
@@ -259,16 +264,31 @@ class _SummaryVisitor(cst.CSTVisitor):
                 names[param.name.value] = None
         return names
 
-    # Routers ------------------------------------------------------------------
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        return False
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self.bind(target.target.value, node.value, self.line(node))
+    def visit_Parameters(self, node: cst.Parameters) -> bool:
+        return False
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self.bind(node.target.value, node.value, self.line(node))
+    def visit_Annotation(self, node: cst.Annotation) -> bool:
+        return False
+
+    # Statements ---------------------------------------------------------------
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        for statement in node.body:
+            line = self.line(statement)
+            if isinstance(statement, cst.Assign):
+                for target in statement.targets:
+                    if isinstance(target.target, cst.Name):
+                        self.bind(target.target.value, statement.value, line)
+            elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name) and statement.value is not None:
+                self.bind(statement.target.value, statement.value, line)
+            elif isinstance(statement, cst.Return):
+                self.add_factory(statement)
+            elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+                self.add_call(statement.value, line)
+        return False
 
     def bind(self, name: str, value: cst.BaseExpression, line: int) -> None:
         if self.classes and not self.scopes:
@@ -293,7 +313,7 @@ class _SummaryVisitor(cst.CSTVisitor):
         )
         self.routers.append(router)
 
-    def visit_Return(self, node: cst.Return) -> None:
+    def add_factory(self, node: cst.Return) -> None:
         if self.scopes and isinstance(node.value, cst.Name):
             key = self.scopes[-1][1].get(node.value.value)
             if key is not None:
@@ -301,10 +321,9 @@ class _SummaryVisitor(cst.CSTVisitor):
 
     # Calls --------------------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call) -> None:
-        line = self.line(node)
-        if id(node) not in self.decorator_calls:
-            self.note_receiver(node, line)
+    def add_call(self, node: cst.Call, line: int) -> None:
+        # `router.get("/x")(handler)` registers through the inner call.
+        self.note_receiver(node.func if isinstance(node.func, cst.Call) else node, line)
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "include_router":
             self.add_include(node, func.value, line)

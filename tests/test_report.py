@@ -49,6 +49,7 @@ def test_json_row_values():
         "findings": ["TL101", "TL201"],
         "in_scope": True,
         "mounted": False,
+        "full_routes": [],
         "router": "isolation_app.routers.legacy.router",
         "propagation": None,
         "suppressed": [],

@@ -31,8 +31,10 @@ class InventoryRow:
 
     `priority` is None for an unscoped endpoint and for every endpoint when
     the configuration has no scope table, and `in_scope` distinguishes them.
-    `propagation` is the TL301 status: "passed", "logs-only", "unused",
-    "scoped" (a tenant-scoped dependency) or None without a tenant.
+    `full_routes` lists every `METHOD /path` that an application serves the
+    endpoint under. `propagation` is the TL301 status: "passed",
+    "logs-only", "unused", "scoped" (a tenant-scoped dependency) or None
+    without a tenant.
     """
 
     path: str
@@ -41,6 +43,7 @@ class InventoryRow:
     methods: tuple[str, ...]
     route: str | None
     full_route: str | None
+    full_routes: tuple[str, ...]
     mounted: bool
     router: str | None
     priority: str | None
@@ -83,6 +86,7 @@ class InventoryRow:
             "findings": list(self.findings),
             "in_scope": self.in_scope,
             "mounted": self.mounted,
+            "full_routes": list(self.full_routes),
             "router": self.router,
             "propagation": self.propagation,
             "suppressed": list(self.suppressed),
@@ -194,6 +198,7 @@ def _row(
         methods=endpoint.methods,
         route=endpoint.path,
         full_route=full_route,
+        full_routes=own.full_routes if own is not None else (),
         mounted=bool(own is not None and own.mounted),
         router=endpoint.router,
         priority=classification.priority,
