@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_tenantlint
 from tenantlint.config import load_config
 from tenantlint.model import build_module_model
 from tenantlint.project import ModuleLoader, summarize_path
@@ -230,3 +231,22 @@ def test_mounted_application_is_served_under_mount_path():
     served = {(r.function, r.full_route, str(r.app.module)) for r in table.registrations}
     assert served == {("ping", "/ping", "mapp.main"), ("list_items", "/v2/items", "mapp.main")}
     assert next(r for r in table.registrations if r.function == "list_items").sources == ()
+
+
+def test_namespace_package_router_registered_once(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.tenantlint]\n", encoding="utf-8")
+    (tmp_path / "app" / "routers").mkdir(parents=True)
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom app.routers.items import router\n\napp = FastAPI()\n"
+        'app.include_router(router, prefix="/v1")\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "app" / "routers" / "items.py").write_text(
+        'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/items")\n\n\n@router.get("")\ndef list_items():\n    return []\n',
+        encoding="utf-8",
+    )
+
+    rows = run_tenantlint(["report", "--no-cache", "--format", "json", "."], tmp_path).json()
+
+    assert [(row["function"], row["full_route"], row["findings"]) for row in rows] == [("list_items", "/v1/items", ["TL101"])]
