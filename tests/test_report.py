@@ -82,7 +82,7 @@ def test_markdown_lists_stale_selector_and_rows(fixed_time):
     run = run_tenantlint(["report", "--no-cache", "--format", "markdown", "."], DEMO)
 
     assert "TL901 Scope entry \\`GET /metrics/portfolio\\`" in run.stdout
-    row = "| app/api/routers/trades.py:57 | `get_trade_history` | GET | `/trades/history` | `/api/v1/trades/history` | P1 |  | no |  | TL101, TL201, TL402 |"
+    row = "| `app/api/routers/trades.py:57` | `get_trade_history` | GET | `/trades/history` | `/api/v1/trades/history` | P1 |  | no |  | TL101, TL201, TL402 |"
     assert row in run.stdout.splitlines()
 
 
@@ -152,7 +152,7 @@ def test_report_notes_unparsable_file(tmp_path):
 
     assert run.exit_code == 0
     assert "## Other findings" in run.stdout
-    assert "broken.py:" in run.stdout
+    assert "`broken.py:2`" in run.stdout
     assert "TL902" in run.stdout
 
 
@@ -192,3 +192,17 @@ def test_json_report_parses_as_one_array():
 
     assert isinstance(json.loads(run.stdout), list)
     assert run.stderr == ""
+
+
+def test_markdown_keeps_table_shape_for_pipes_and_backticks(tmp_path):
+    (tmp_path / "router.py").write_text(
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+        '@router.get("/a|b`c")\ndef odd_route():\n    return 1\n',
+        encoding="utf-8",
+    )
+
+    lines = run_tenantlint(["report", "--no-cache", "--format", "markdown", "."], tmp_path).stdout.splitlines()
+
+    row = next(line for line in lines if "odd_route" in line)
+    assert len(re.split(r"(?<!\\)\|", row)) == 12
+    assert "``/a\\|b`c``" in row

@@ -24,7 +24,7 @@ def render_markdown(inventory: Inventory) -> str:
         "",
         f"- Generated: {inventory.generated}",
         f"- tenantlint: {inventory.version}",
-        f"- Configuration: {cell(inventory.config_path or 'defaults')} (sha256 `{inventory.config_digest}`)",
+        f"- Configuration: {code(inventory.config_path) if inventory.config_path else 'defaults'} (sha256 `{inventory.config_digest}`)",
         f"- Endpoints: {len(inventory.rows)}, unscoped: {inventory.unscoped}",
         "",
         "## Coverage",
@@ -38,13 +38,13 @@ def render_markdown(inventory: Inventory) -> str:
     lines.extend(_row(_cells(row)) for row in inventory.rows)
     if inventory.notes:
         lines += ["", "## Other findings", ""]
-        lines.extend(f"- {cell(f'{note.path}:{note.line}')}: {note.code} {cell(note.message)}" for note in inventory.notes)
+        lines.extend(f"- {code(f'{note.path}:{note.line}')}: {note.code} {cell(note.message)}" for note in inventory.notes)
     return "\n".join(lines) + "\n"
 
 
 def _cells(row: InventoryRow) -> tuple[str, ...]:
     return (
-        cell(f"{row.path}:{row.line}"),
+        code(f"{row.path}:{row.line}"),
         code(row.function),
         ", ".join(row.methods),
         code(row.route) if row.route is not None else "?",
