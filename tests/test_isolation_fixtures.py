@@ -51,3 +51,10 @@ def test_single_router_run_knows_full_route(name, tmp_path):
 
     row = next(row for row in run.json() if row["function"] == entry["function"])
     assert (row["full_route"], row["priority"]) == (entry["full_route"], "P0")
+
+
+def test_findings_outside_rechecked_files_carry_full_route():
+    run = run_tenantlint(["check", "--no-cache", "--format", "json", "."], FIXTURES / "isolation")
+
+    finding = next(f for f in run.json() if f["code"] == "TL102")
+    assert (finding["route"], finding["full_route"]) == ("GET /outstanding", "/v1/invoices/outstanding")

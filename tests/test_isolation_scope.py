@@ -131,3 +131,18 @@ def test_changed_since_run_does_not_report_stale_selector(chain):
     run = run_tenantlint(["check", "--no-cache", "--changed-since", "HEAD", "--format", "json", "."], chain)
 
     assert [f["code"] for f in run.json()] == ["TL103"]
+
+
+def test_parent_router_dependency_reported_as_tl103(chain):
+    root = chain / "chainapp" / "api" / "root.py"
+    source = root.read_text(encoding="utf-8")
+    source = source.replace('router = APIRouter(prefix="/v1")', 'router = APIRouter(prefix="/v1", dependencies=[Depends(get_current_tenant_id)])')
+    source = source.replace('prefix="/alerts", dependencies=[Depends(get_current_tenant_id)])', 'prefix="/alerts")')
+    assert source.count("dependencies=") == 1
+    root.write_text(source, encoding="utf-8")
+
+    run = run_tenantlint(["check", "--no-cache", "--format", "json", "."], chain)
+
+    finding = _by_function(run.json())["list_alerts"][0]
+    assert finding["code"] == "TL103"
+    assert "on the router `router` at chainapp/api/root.py:6," in finding["message"]

@@ -72,6 +72,12 @@ def passes_by_store(tenant_id: str = Depends(get_current_tenant_id)):
     return orders.recent(limit=1)
 
 
+@router.get("/i2")
+def passes_by_yield(tenant_id: str = Depends(get_current_tenant_id)):
+    yield from orders.stream()
+    yield tenant_id
+
+
 @router.get("/j")
 def passes_by_subscript(tenant_id: str = Depends(get_current_tenant_id)):
     return CACHE[tenant_id]
