@@ -146,19 +146,21 @@ def dotted(node: cst.BaseExpression | None) -> str:
 
 
 class BindingCollector(cst.CSTVisitor):
-    """Collect module-level bindings in one walk over the top-level statements."""
+    """Collect module-level bindings.
+
+    The walk never enters function or class bodies, nor the expressions of
+    the statements it reads, because only module-level names matter here
+    and a full walk of a large module costs more than parsing it.
+    """
 
     def __init__(self, module_name: str | None, is_package: bool) -> None:
         self.bindings = Bindings(module_name)
         self._is_package = is_package
         self._type_checking_depth = 0
-        self._def_depth = 0
 
     # Imports ----------------------------------------------------------------
 
-    def visit_Import(self, node: cst.Import) -> None:
-        if self._def_depth:
-            return
+    def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
             full = dotted(alias.name)
             if alias.asname is not None:
@@ -167,10 +169,11 @@ class BindingCollector(cst.CSTVisitor):
             else:
                 top = full.split(".", 1)[0]
                 self._bind_import(top, top)
+        return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if self._def_depth or isinstance(node.names, cst.ImportStar):
-            return
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            return False
         module = "." * len(node.relative) + dotted(node.module)
         module = resolve_relative(module, self.bindings.module_name, self._is_package)
         for alias in node.names:
@@ -178,6 +181,7 @@ class BindingCollector(cst.CSTVisitor):
             local = dotted(alias.asname.name) if alias.asname is not None else name
             target = f"{module}.{name}" if not module.endswith(".") else f"{module}{name}"
             self._bind_import(local, target)
+        return False
 
     def _bind_import(self, local: str, target: str) -> None:
         if self._type_checking_depth:
@@ -185,58 +189,55 @@ class BindingCollector(cst.CSTVisitor):
         else:
             self.bindings.imports[local] = target
 
-    def visit_If(self, node: cst.If) -> None:
-        if self.bindings.qualify(node.test) in TYPE_CHECKING_NAMES or dotted(node.test) == "TYPE_CHECKING":
-            self._type_checking_depth += 1
+    def visit_If(self, node: cst.If) -> bool:
+        """Walk an `if TYPE_CHECKING:` body as type-checking only, and its `else` as runtime code."""
+        if self.bindings.qualify(node.test) not in TYPE_CHECKING_NAMES and dotted(node.test) != "TYPE_CHECKING":
+            return True
+        self._type_checking_depth += 1
+        node.body.visit(self)
+        self._type_checking_depth -= 1
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
 
-    def leave_If(self, original_node: cst.If) -> None:
-        test = original_node.test
-        if self.bindings.qualify(test) in TYPE_CHECKING_NAMES or dotted(test) == "TYPE_CHECKING":
-            self._type_checking_depth -= 1
+    def visit_Expr(self, node: cst.Expr) -> bool:
+        return False
 
     # Definitions -------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if not self._def_depth:
-            self.bindings.functions[node.name.value] = node
-        self._def_depth += 1
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.bindings.functions[node.name.value] = node
+        return False
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._def_depth -= 1
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        for base in node.bases:
+            qualified = self.bindings.qualify(base.value) or ""
+            if qualified in ROUTER_CLASSES or dotted(base.value) in self.bindings.router_subclasses:
+                self.bindings.router_subclasses.add(node.name.value)
+        return False
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not self._def_depth:
-            for base in node.bases:
-                qualified = self.bindings.qualify(base.value) or ""
-                if qualified in ROUTER_CLASSES or dotted(base.value) in self.bindings.router_subclasses:
-                    self.bindings.router_subclasses.add(node.name.value)
-        self._def_depth += 1
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._def_depth -= 1
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if self._def_depth:
-            return
+    def visit_Assign(self, node: cst.Assign) -> bool:
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self.bind_value(target.target.value, node.value)
+        return False
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self._def_depth or not isinstance(node.target, cst.Name):
-            return
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        if not isinstance(node.target, cst.Name):
+            return False
         name = node.target.value
         if dotted(node.annotation.annotation) in ("TypeAlias", "typing.TypeAlias") and node.value is not None:
             self.bind_value(name, node.value)
-            return
+            return False
         if node.value is not None:
             self.bind_value(name, node.value)
         if self.router_class(node.annotation.annotation):
             self.bindings.routers[name] = "annotation"
+        return False
 
-    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
-        if not self._def_depth:
-            self.bind_value(node.name.value, node.value)
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> bool:
+        self.bind_value(node.name.value, node.value)
+        return False
 
     def bind_value(self, name: str, value: cst.BaseExpression) -> None:
         """Record what NAME is bound to when it is a router, logger or alias."""

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tenantlint import bindings as b
 from tenantlint import project_index
 from tenantlint.config import Config
 from tenantlint.logcalls import LogCall, find_log_calls
+from tenantlint.positions import name_start, node_starts
 
 ROUTE_METHODS = {
     "get": ("GET",),
@@ -140,9 +140,7 @@ def model_from_module(module: cst.Module, path: Path, config: Config) -> ModuleM
     bindings = b.collect_bindings(module, module_name, path.name == "__init__.py")
     bindings.configured_loggers = dict(config.loggers)
     bindings.project_names = project_index.top_level_names(Path(config.root).resolve())
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ranges = wrapper.resolve(PositionProvider)
-    positions = {node: (r.start.line, r.start.column + 1) for node, r in ranges.items()}
+    positions = node_starts(module)
     collector = EndpointCollector(bindings, positions, config)
     module.visit(collector)
     model = ModuleModel(path, module, bindings, collector.finish(), positions)
@@ -356,7 +354,7 @@ class EndpointCollector(cst.CSTVisitor):
             self.endpoints[key].routes.extend(routes)
             return
         cls = self.classes[-1] if self.classes else None
-        line, column = self.positions.get(node.name, (1, 1))
+        line, column = name_start(node, self.positions)
         decorator_lines = tuple(self.positions.get(d, (line, 1))[0] for d in node.decorators)
         endpoint = Endpoint(
             name=node.name.value,
