@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from tenantlint import __version__
 from tenantlint.api import FileResult
@@ -350,13 +350,18 @@ def _lines(data: bytes | None) -> list[str] | None:
 
 
 def _print_diff(result: RunResult) -> int:
+    """Print the unified diff of every changed file, in that file's own encoding, so that `patch` applies it."""
     changed = [r for r in result.files if r.changed]
-    out: TextIO = sys.stdout
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
     for file_result in changed:
-        before = _text(file_result.original).splitlines(keepends=True)
-        after = _text(file_result.fixed).splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{file_result.display}", f"b/{file_result.display}"):
-            out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        diff = _unified_diff(file_result)
+        if out is None:
+            sys.stdout.write(diff.decode("utf-8", errors="replace"))
+        else:
+            out.write(diff)
+    if out is not None:
+        out.flush()
     for error in result.errors:
         _stderr(f"{error.path}: error: {error.message}")
     if result.errors:
@@ -364,50 +369,118 @@ def _print_diff(result: RunResult) -> int:
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
+def _source_encoding(data: bytes) -> str:
+    """Return the encoding a Python source file declares (PEP 263), UTF-8 when it declares none or an unknown one."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _unified_diff(file_result: FileResult) -> bytes:
+    """Return the diff of one file as bytes: headers in UTF-8, lines in the file's encoding."""
+    original, fixed = file_result.original or b"", file_result.fixed or b""
+    encoding = _source_encoding(original)
+    before = _source_lines(original.decode(encoding, errors="surrogateescape"))
+    after = _source_lines(fixed.decode(encoding, errors="surrogateescape"))
+    lines = difflib.unified_diff(before, after, f"a/{file_result.display}", f"b/{file_result.display}")
+    chunks = []
+    for index, line in enumerate(lines):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        chunks.append(line.encode("utf-8" if index < 2 else encoding, errors="surrogateescape"))
+    return b"".join(chunks)
+
+
+def _source_lines(text: str) -> list[str]:
+    """Split TEXT at line breaks only, keeping them; `str.splitlines` also splits at form feeds and U+2028."""
+    import io
+
+    return io.StringIO(text, newline="").readlines()
+
+
 def _write_fixed(result: RunResult) -> int:
-    """Write every changed file atomically; return the number of findings fixed."""
+    """Write every changed file atomically; return the number of findings fixed.
+
+    A file that changed or disappeared since it was read, or that cannot be
+    written, keeps its bytes and gets an error naming it.
+    """
     fixed = 0
     for file_result in result.files:
         if not file_result.changed:
             continue
-        try:
-            current = file_result.path.read_bytes()
-            if current != file_result.original:
-                raise OSError("the file changed while it was being fixed; it was left unchanged")
-            _atomic_write(file_result.path, file_result.fixed or b"")
-        except OSError as error:
-            file_result.errors.append(FileError(file_result.display, f"cannot be written: {error.strerror or error}"))
-            file_result.findings = [f for f in file_result.findings]
+        problem = _write_one(file_result)
+        if problem is not None:
+            file_result.errors.append(FileError(file_result.display, f"cannot be written: {problem}"))
+            # The file on disk still has every finding that the fix would have removed.
+            file_result.findings = file_result.findings_before_fix
             continue
         fixed += file_result.fixes_applied
     return fixed
 
 
+def _write_one(file_result: FileResult) -> str | None:
+    """Write one fixed file; return why it was left unchanged, or None when it was written."""
+    try:
+        current = file_result.path.read_bytes()
+    except FileNotFoundError:
+        return "the file was deleted after it was read"
+    except OSError as error:
+        return f"the file cannot be read again: {error.strerror or error}"
+    if current != file_result.original:
+        return "the file changed after it was read, so it was left unchanged; run `tenantlint fix` again"
+    try:
+        _atomic_write(file_result.path, file_result.fixed or b"")
+    except OSError as error:
+        return f"{error.strerror or error}; the file was left unchanged"
+    return None
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write DATA to PATH through a temporary file in the same folder, keeping PATH's mode."""
+    """Write DATA to PATH through a temporary file in the same folder, keeping PATH's mode and owner.
+
+    A symbolic link is followed, so that the link stays and its target gets
+    the new bytes. A file without write permission raises PermissionError. A
+    failure leaves PATH as it was and removes the temporary file.
+    """
+    import errno
     import tempfile
 
-    folder = path.parent
-    mode = None
+    target = Path(os.path.realpath(path))
     try:
-        mode = path.stat().st_mode & 0o7777
+        status: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        pass
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tenantlint", dir=folder)
+        status = None
+    if status is not None and not os.access(target, os.W_OK):
+        # The rename below would succeed in a writable folder, but a read-only file says "do not change me".
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tenantlint", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        if status is not None:
+            _copy_owner_and_mode(status, temporary)
+        os.replace(temporary, target)
     except BaseException:
         try:
             os.unlink(temporary)
         except OSError:
             pass
         raise
+
+
+def _copy_owner_and_mode(status: os.stat_result, temporary: str) -> None:
+    try:
+        os.chown(temporary, status.st_uid, status.st_gid)
+    except PermissionError:
+        pass  # only root may give a file away; any other user keeps the file as its own
+    os.chmod(temporary, status.st_mode & 0o7777)
 
 
 def clean_cache(cache_dir: Path | None, config_file: Path | None) -> str | None:
