@@ -44,13 +44,15 @@ class FileContext:
     routes: FileFacts | None = None
     _classes: dict[int, Classification] = field(default_factory=dict)
     _facts: dict[int, EndpointFacts] = field(default_factory=dict)
+    _keys: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._keys = endpoint_keys(self.model.endpoints)
         if self.routes is None:
             self.routes = ACTIVE_ROUTE_FACTS.get()
         if self.routes is None:
             return
-        keys = endpoint_keys(self.model.endpoints)
+        keys = self._keys
         for endpoint in self.model.endpoints:
             facts = self.routes.endpoints.get(keys[id(endpoint)])
             if facts is not None:
@@ -90,6 +92,7 @@ class FileContext:
         classification = self.classification(endpoint)
         extra.setdefault("endpoint", endpoint)
         extra["endpoint_lines"] = endpoint.endpoint_lines
+        extra["endpoint_key"] = self._keys.get(id(endpoint))
         return Finding(
             code,
             self.display_path,

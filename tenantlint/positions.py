@@ -27,6 +27,7 @@ RECORDED = (
     cst.Param,
     cst.ImportAlias,
     cst.SimpleStatementLine,
+    cst.BaseSmallStatement,
     cst.If,
 )
 

@@ -345,11 +345,9 @@ def recheck(result: FileResult, facts: FileFacts, config: Config, *, fix: bool, 
 
 def fill_full_routes(result: FileResult, facts: FileFacts) -> None:
     """Set `full_route` on the findings of RESULT's endpoints."""
-    keys = endpoint_keys(result.endpoints)
-
     def filled(finding: Finding) -> Finding:
-        endpoint = finding.extra.get("endpoint")
-        own = facts.endpoints.get(keys.get(id(endpoint), "")) if endpoint is not None else None
+        key = finding.extra.get("endpoint_key")
+        own = facts.endpoints.get(key) if key is not None else None
         if own is None or own.full_route is None or finding.full_route is not None:
             return finding
         return replace(finding, full_route=own.full_route)

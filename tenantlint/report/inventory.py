@@ -19,7 +19,7 @@ from tenantlint.config import Config
 from tenantlint.findings import Finding
 from tenantlint.project import EndpointFacts
 from tenantlint.scope import EndpointRef, classify
-from tenantlint.summary import EndpointSummary, endpoint_keys
+from tenantlint.summary import EndpointSummary
 
 FORMATS = ("text", "json", "markdown", "html")
 ALL_ENDPOINTS = "all"
@@ -171,8 +171,8 @@ def file_rows(config: Config, file_result: Any) -> Iterable[InventoryRow]:
     if summary is None:
         return
     facts = file_result.routes.endpoints if file_result.routes is not None else {}
-    found = _codes_by_endpoint(file_result.endpoints, file_result.findings)
-    suppressed = _codes_by_endpoint(file_result.endpoints, [f for f, _ in file_result.suppressed])
+    found = _codes_by_endpoint(file_result.findings)
+    suppressed = _codes_by_endpoint([f for f, _ in file_result.suppressed])
     for endpoint in summary.endpoints:
         own = facts.get(endpoint.key)
         full_route = own.full_route if own is not None else None
@@ -211,12 +211,10 @@ def _row(
     )
 
 
-def _codes_by_endpoint(endpoints: list, findings: Iterable[Finding]) -> dict[str, list[str]]:
-    keys = endpoint_keys(endpoints)
+def _codes_by_endpoint(findings: Iterable[Finding]) -> dict[str, list[str]]:
     codes: dict[str, list[str]] = {}
     for finding in findings:
-        endpoint = finding.extra.get("endpoint")
-        key = keys.get(id(endpoint)) if endpoint is not None else None
+        key = finding.extra.get("endpoint_key")
         if key is not None:
             codes.setdefault(key, []).append(finding.code)
     return codes
