@@ -34,7 +34,6 @@ class FileResult:
     fixed: bytes | None = None
     fixes_applied: int = 0
     suppressed: list = field(default_factory=list)
-    endpoints: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # The module's route summary (`tenantlint.summary.ModuleSummary`), None
     # when the file was skipped or does not parse, and the route facts
@@ -128,7 +127,6 @@ def check_file(path: Path, display: str, data: bytes, config: Config, routes: An
     with route_facts(routes):
         model, findings = analyze(data, path, display, config, codes)
         if model is not None:
-            result.endpoints = model.endpoints
             result.notes = _notes(display, model.endpoints)
             result.summary = project.summarize(model, config)
             findings = project.route_findings(model, display, config, codes, findings)
@@ -173,7 +171,6 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
         if model is None:
             result.findings = findings
             return result
-        result.endpoints = model.endpoints
         result.summary = project.summarize(model, config)
         findings = project.route_findings(model, display, config, codes, findings)
         visible = _suppress(result, data, findings, project.suppression_codes(codes, routes))
@@ -201,7 +198,6 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
     result.findings = after.findings
     result.notes = after.notes
     # Lines and endpoint objects of the fixed code, which is what gets written.
-    result.endpoints = after.endpoints
     result.summary = after.summary
     return result
 
@@ -228,29 +224,9 @@ def _verify(fixed: bytes, path: Path, display: str, config: Config, before: list
     return None
 
 
-def read_source(path: Path) -> bytes:
-    return path.read_bytes()
-
-
 def iter_files(paths: list[str], config: Config, cwd: Path, warnings: list[str]) -> Iterator[tuple[Path, str]]:
     """Yield (absolute path, display path) for every candidate file, in sorted order."""
     from tenantlint.discovery import discover, relative_display_path
 
     for path in discover(paths, config, cwd, warnings):
         yield path, relative_display_path(path, cwd)
-
-
-def process(path: Path, display: str, config: Config, *, fix: bool, unsafe: bool = False, prefilter: bool = True) -> FileResult:
-    """Read one file and check or fix it; read failures become errors, never exceptions."""
-    try:
-        data = read_source(path)
-    except OSError as error:
-        return FileResult(path, display, errors=[FileError(display, f"cannot be read: {error.strerror or error}")])
-    if prefilter:
-        from tenantlint.prefilter import might_matter
-
-        if not might_matter(data, config.dependency, config.parameter):
-            return FileResult(path, display, original=data)
-    if fix:
-        return fix_file(path, display, data, config, unsafe)
-    return check_file(path, display, data, config)

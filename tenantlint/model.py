@@ -139,7 +139,10 @@ def model_from_module(module: cst.Module, path: Path, config: Config) -> ModuleM
     module_name = b.module_name_for(path) if path.suffix == ".py" else None
     bindings = b.collect_bindings(module, module_name, path.name == "__init__.py")
     bindings.configured_loggers = dict(config.loggers)
-    bindings.project_names = project_index.top_level_names(Path(config.root).resolve())
+    root = Path(config.root).resolve()
+    bindings.project_names = project_index.top_level_names(root)
+    project_index.note_consulted(root)
+    project_index.note_consulted(root / "src")
     positions = node_starts(module)
     collector = EndpointCollector(bindings, positions, config)
     module.visit(collector)

@@ -8,9 +8,48 @@ libcst for a read-only look): `Annotated` dependency aliases such as
 from __future__ import annotations
 
 import ast
+import contextvars
 import functools
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+# Paths an analysis looked at besides the file itself, so that a cached
+# result can be invalidated when one of them changes (or appears).
+_CONSULTED: contextvars.ContextVar[set[Path] | None] = contextvars.ContextVar("consulted", default=None)
+Stamp = tuple[str, int, int]  # (path, st_mtime_ns, st_size); (path, -1, -1) for a missing path
+
+
+@contextmanager
+def recording() -> Iterator[set[Path]]:
+    """Collect the paths that the analyses inside the block consult."""
+    consulted: set[Path] = set()
+    token = _CONSULTED.set(consulted)
+    try:
+        yield consulted
+    finally:
+        _CONSULTED.reset(token)
+
+
+def note_consulted(path: Path) -> None:
+    consulted = _CONSULTED.get()
+    if consulted is not None:
+        consulted.add(path)
+
+
+def stamp(path: Path) -> Stamp:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), status.st_mtime_ns, status.st_size)
+
+
+def stamps_current(stamps: list[Stamp]) -> bool:
+    """Whether every consulted path is as it was when the stamps were taken."""
+    return all(stamp(Path(entry[0])) == tuple(entry) for entry in stamps)
 
 # Top-level modules whose names are never project code, besides the standard library.
 LIBRARIES = frozenset({"fastapi", "starlette", "pydantic", "sqlalchemy", "sqlmodel", "typing_extensions", "loguru", "structlog"})
@@ -43,6 +82,7 @@ def module_file(root: Path, dotted_name: str) -> Path | None:
     parts = dotted_name.split(".")
     for base in (root, root / "src"):
         for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
+            note_consulted(candidate)
             if candidate.is_file():
                 return candidate
     return None

@@ -110,9 +110,16 @@ def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
             files = changed_files(files, options.changed_since, cwd)
     except DiscoveryError as error:
         raise RunError(str(error)) from None
-    for warning in result.warnings:
+    discovery_warnings = list(result.warnings)
+    for warning in discovery_warnings:
         _stderr(f"tenantlint: warning: {warning}")
-    result.files = process_all(files, config, options, fix=fix)
+    from tenantlint.output.progress import progress_bar
+
+    show_bar = fix and not options.quiet and not options.diff
+    with progress_bar(len(files), show_bar) as advance:
+        result.files = process_all(files, config, options, fix=fix, advance=advance, warnings=result.warnings)
+    for warning in result.warnings[len(discovery_warnings):]:
+        _stderr(f"tenantlint: warning: {warning}")
     result.project_findings = project_findings(options, config, cwd, result, fix=fix)
     result.elapsed = time.perf_counter() - started
     return config, cwd, result
