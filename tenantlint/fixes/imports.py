@@ -72,6 +72,14 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
+def _first_definition(module: cst.Module) -> int:
+    """Return the index of the first top-level function or class, or the number of statements when there is none."""
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            return index
+    return len(module.body)
+
+
 def _append_name(part: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
     """Return PART with ALIAS as its last imported name."""
     names = list(part.names)  # type: ignore[arg-type]
@@ -90,8 +98,13 @@ def _append_name(part: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom
 
 
 def add_from_import(module: cst.Module, source: str, name: str, project_names: frozenset[str] = frozenset()) -> cst.Module:
-    """Return MODULE with NAME importable from SOURCE at runtime."""
-    for index, statement in enumerate(module.body):
+    """Return MODULE with NAME importable from SOURCE at runtime.
+
+    NAME joins an import of SOURCE only above the first function or class:
+    a parameter default runs when its `def` runs, so an import further down
+    would come too late for the functions above it.
+    """
+    for index, statement in enumerate(module.body[: _first_definition(module)]):
         if not _is_import_line(statement):
             continue
         for position, part in enumerate(statement.body):
