@@ -9,6 +9,7 @@ plain strings and f-strings become f-strings with the prefix in front.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tenantlint.fixes import commalist
-from tenantlint.logcalls import PRINTF, LogCall, code_of, eager_pieces
+from tenantlint.logcalls import PRINTF, LogCall, code_of, eager_pieces, prefix_status
 
 
 class UnsafeFix(Exception):
@@ -30,11 +31,12 @@ class PrefixSettings:
     parameter: str  # keyword name for libraries that take keyword fields
     log_style: str  # "auto", "fstring" or "lazy"
     structlog_style: str  # "key" or "prefix"
+    log_prefix: str = "[Tenant: {tenant_id}]"  # the configured prefix, as the check reads it
 
 
 def settings_from(log_prefix: str, parameter: str, log_style: str, structlog_style: str) -> PrefixSettings:
     before, _, after = log_prefix.partition("{tenant_id}")
-    return PrefixSettings(before, after + " ", parameter, log_style, structlog_style)
+    return PrefixSettings(before, after + " ", parameter, log_style, structlog_style, log_prefix)
 
 
 # String literal handling -----------------------------------------------------
@@ -208,7 +210,21 @@ def _first_keyword_index(call: cst.Call, start: int) -> int:
 
 
 def rewrite_log_call(log: LogCall, node: cst.Call, tenant: str, settings: PrefixSettings) -> cst.Call:
-    """Return NODE (the current version of LOG's call) with the tenant prefix added."""
+    """Return NODE (the current version of LOG's call) with the tenant prefix added.
+
+    Raise UnsafeFix when the rewrite cannot be made exactly, or when the check
+    would not recognise the prefix in it, which would make the safety net
+    reject every fix in the file.
+    """
+    rewritten = _rewrite(log, node, tenant, settings)
+    if node is log.node:
+        status = prefix_status(dataclasses.replace(log, node=rewritten), tenant, settings.log_prefix, settings.parameter, settings.structlog_style)
+        if status != "ok":
+            raise UnsafeFix("the check cannot read the prefix in the rewritten call, so the call is left as it is")
+    return rewritten
+
+
+def _rewrite(log: LogCall, node: cst.Call, tenant: str, settings: PrefixSettings) -> cst.Call:
     if log.library == "structlog" and settings.structlog_style == "key":
         return _add_structlog_key(node, tenant, settings)
     index = log.message_index
