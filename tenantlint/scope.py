@@ -179,10 +179,16 @@ def _has_unbalanced_braces(route: str) -> bool:
     return "{" in without_parameters or "}" in without_parameters
 
 
-def selector_matches(selector: Selector, ref: EndpointRef, root: Path) -> bool:
-    """Return whether SELECTOR selects the endpoint REF, with file globs relative to ROOT."""
+def selector_matches(selector: Selector, ref: EndpointRef, root: Path, exact: bool = False) -> bool:
+    """Return whether SELECTOR selects the endpoint REF, with file globs relative to ROOT.
+
+    With EXACT, a route selector must name the endpoint's route segment for
+    segment: a `{param}` of the route matches only a `{...}` of the selector.
+    Exemptions are matched this way, because a wildcard match there would
+    silently exempt every one-segment route with a parameter.
+    """
     if selector.kind == ROUTE:
-        return _route_selector_matches(selector, ref)
+        return _route_selector_matches(selector, ref, exact)
 
     assert selector.glob is not None
     if not selector.glob.matches(ref.path, root):
@@ -223,7 +229,7 @@ def classify(config: Config, ref: EndpointRef) -> Classification:
 
 def _exempt_reason(config: Config, ref: EndpointRef) -> str | None:
     for text, reason in config.exempt:
-        if selector_matches(parse_selector(text), ref, config.root):
+        if selector_matches(parse_selector(text), ref, config.root, exact=True):
             return reason
     return None
 
@@ -241,7 +247,8 @@ def unmatched_selectors(config: Config, refs: Iterable[EndpointRef]) -> list[tup
             continue
 
         selector = parse_selector(entry[1])
-        if not any(selector_matches(selector, ref, config.root) for ref in endpoints):
+        exact = entry[0] == "exempt"
+        if not any(selector_matches(selector, ref, config.root, exact) for ref in endpoints):
             unmatched.append(entry)
     return unmatched
 
@@ -257,14 +264,29 @@ def _configured_selectors(config: Config) -> Iterator[tuple[str, str]]:
 # Routes
 
 
-def _route_selector_matches(selector: Selector, ref: EndpointRef) -> bool:
+def _route_selector_matches(selector: Selector, ref: EndpointRef, exact: bool = False) -> bool:
     assert selector.route is not None
     if selector.method != ANY_METHOD and selector.method not in ref.methods:
         return False
 
     selector_segments = _split_route(selector.route)
     routes = {route for route in (ref.route, ref.full_route) if route is not None}
+    if exact:
+        return any(_same_route(selector_segments, _split_route(route)) for route in routes)
     return any(_segments_match(selector_segments, _split_route(route)) for route in routes)
+
+
+def _same_route(selector_segments: tuple[str, ...], route_segments: tuple[str, ...]) -> bool:
+    """Return whether the selector names the route itself: literal segments equal, parameters for parameters."""
+    if len(selector_segments) != len(route_segments):
+        return False
+    for selected, segment in zip(selector_segments, route_segments):
+        if "{" in selected or "{" in segment:
+            if _PARAMETER.sub("{}", selected) != _PARAMETER.sub("{}", segment):
+                return False
+        elif selected != segment:
+            return False
+    return True
 
 
 def _split_route(route: str) -> tuple[str, ...]:

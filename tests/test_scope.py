@@ -393,3 +393,19 @@ def test_unmatched_selectors_without_endpoints() -> None:
     config = config_with(scope=(("P0", ("GET /alerts",)),), exempt=(("GET /alerts", "public"),))
 
     assert unmatched_selectors(config, []) == [("scope", "GET /alerts"), ("exempt", "GET /alerts")]
+
+
+def test_exempt_route_does_not_match_a_parameter_route():
+    config = Config(exempt=(("GET /health", "liveness probe"),), root=ROOT)
+    account = endpoint("app/accounts.py", "get_account", route="/{account_id}", full_route="/accounts/{account_id}")
+    health = endpoint("app/system.py", "health", route="/health", full_route="/health")
+
+    assert classify(config, account).exempt_reason is None
+    assert classify(config, health).exempt_reason == "liveness probe"
+
+
+def test_exempt_route_names_parameters_as_parameters():
+    config = Config(exempt=(("GET /accounts/{id}", "public profile"),), root=ROOT)
+    account = endpoint("app/accounts.py", "get_account", route="/{account_id}", full_route="/accounts/{account_id}")
+
+    assert classify(config, account).exempt_reason == "public profile"
