@@ -180,7 +180,13 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
         if plan.empty:
             result.findings = annotated
             return result
-        fixed = apply_plan(model, plan, config).bytes
+        try:
+            fixed = apply_plan(model, plan, config).bytes
+        except UnicodeEncodeError as error:
+            reason = f"the fixed code cannot be encoded as {error.encoding} ({error.reason}); the file was left unchanged"
+            result.errors.append(FileError(display, reason))
+            result.findings = annotated
+            return result
         # Adding the tenant parameter can expose TL301 (the new parameter
         # reaches only the log calls the fix prefixed). That finding names the
         # data access left to scope, not a fault of the fix, so it does not

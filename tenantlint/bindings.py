@@ -129,7 +129,7 @@ def resolve_relative(module: str, current: str | None, is_package: bool) -> str:
     base = current.split(".")
     if not is_package:
         base = base[:-1]
-    if level - 1 > len(base):
+    if level - 1 >= len(base):
         return module
     base = base[: len(base) - (level - 1)]
     return ".".join([*base, rest] if rest else base) or module

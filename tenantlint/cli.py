@@ -13,6 +13,7 @@ import click
 from tenantlint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+RECURSION_LIMIT = 10_000
 CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
 REPORT_FORMATS = ("text", "json", "markdown", "html")
 
@@ -91,6 +92,9 @@ def _guard(function: Callable) -> Callable:
 @click.version_option(__version__, prog_name="tenantlint")
 def main() -> None:
     """Check and fix tenant isolation in multi-tenant FastAPI services."""
+    # libcst's visitors recurse once per nesting level of the code; deeply
+    # nested expressions need more than Python's default of 1,000 frames.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 
 @main.command()

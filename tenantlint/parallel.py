@@ -66,7 +66,9 @@ def process_all(
         work.append(Work(index, path, display, data))
     if advance is not None:
         advance(len(files) - len(work))
-    for item, (result, stamps) in zip(work, _analyse(work, config, fix, unsafe, _workers(options, len(work)), advance)):
+    debug = bool(getattr(options, "debug", False))
+    outcomes = _analyse(work, config, fix, unsafe, _workers(options, len(work)), advance, debug)
+    for item, (result, stamps) in zip(work, outcomes):
         results[item.index] = result
         if cache is not None and not fix:
             _store(cache, item, result, stamps)
@@ -128,35 +130,43 @@ def _workers(options: Any, count: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
-def _analyse_one(item: Work, config: Any, fix: bool, unsafe: bool) -> tuple[FileResult, list]:
+def _analyse_one(item: Work, config: Any, fix: bool, unsafe: bool, debug: bool = False) -> tuple[FileResult, list]:
+    """Check or fix one file. An unexpected failure becomes that file's error, unless DEBUG asks for the traceback."""
     from tenantlint import project_index
     from tenantlint.results import lean_result
 
-    with project_index.recording() as consulted:
-        if fix:
-            result = fix_file(item.path, item.display, item.data, config, unsafe)
-        else:
-            result = check_file(item.path, item.display, item.data, config)
+    try:
+        with project_index.recording() as consulted:
+            if fix:
+                result = fix_file(item.path, item.display, item.data, config, unsafe)
+            else:
+                result = check_file(item.path, item.display, item.data, config)
+    except Exception as error:  # noqa: BLE001 - one file's failure must not end the run
+        if debug:
+            raise
+        message = f"internal error while analysing the file ({type(error).__name__}: {error}); run with --debug for a traceback"
+        return FileResult(item.path, item.display, errors=[FileError(item.display, message)], original=item.data), []
     stamps = sorted(project_index.stamp(path) for path in consulted)
     return lean_result(result), stamps
 
 
-def _analyse_star(arguments: tuple[Work, Any, bool, bool]) -> tuple[FileResult, list]:
+def _analyse_star(arguments: tuple[Work, Any, bool, bool, bool]) -> tuple[FileResult, list]:
     return _analyse_one(*arguments)
 
 
-def _analyse(work: list[Work], config: Any, fix: bool, unsafe: bool, workers: int, advance):
+def _analyse(work: list[Work], config: Any, fix: bool, unsafe: bool, workers: int, advance, debug: bool = False):
     """Yield (result, consulted stamps) for each work item, in order."""
     if workers <= 1 or len(work) < 2:
         for item in work:
-            yield _analyse_one(item, config, fix, unsafe)
+            yield _analyse_one(item, config, fix, unsafe, debug)
             if advance is not None:
                 advance(1)
         return
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     chunk = max(1, len(work) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for outcome in pool.map(_analyse_star, [(item, config, fix, unsafe) for item in work], chunksize=chunk):
+        arguments = [(item, config, fix, unsafe, debug) for item in work]
+        for outcome in pool.map(_analyse_star, arguments, chunksize=chunk):
             yield outcome
             if advance is not None:
                 advance(1)

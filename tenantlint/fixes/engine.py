@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 
 from tenantlint import bindings as b
+from tenantlint import project_index
 from tenantlint.config import Config
 from tenantlint.findings import Finding
 from tenantlint.fixes import imports, parameters
@@ -190,12 +192,31 @@ class Planner:
         config = self.config
         if not config.dependency_module:
             raise Blocked(f"set `dependency-module` so that the fix can import `{config.dependency}`")
+        if config.dependency_module.startswith("."):
+            self.check_relative_module(config.dependency_module)
         if config.dependency in self.bound_names() and config.dependency not in self.bindings.imports:
             raise Blocked(f"the name `{config.dependency}` is already bound to something else in this module")
         target = self.bindings.imports.get(config.dependency)
         if target is not None and not is_tenant_dependency(target, self.bindings, config):
             raise Blocked(f"`{config.dependency}` in this module is imported from elsewhere (`{target}`)")
         return config.dependency_module, config.dependency
+
+    def check_relative_module(self, module: str) -> None:
+        """Refuse a relative `dependency-module` that does not name a project module from this file.
+
+        The import is written as configured, so it is relative to each fixed
+        file and works only in files at the depth it was written for.
+        """
+        is_package = self.model.path.name == "__init__.py"
+        resolved = b.resolve_relative(module, self.bindings.module_name, is_package)
+        if resolved.startswith("."):
+            raise Blocked(f"the relative `dependency-module` `{module}` cannot be resolved from this file; configure an absolute module")
+        root = Path(self.config.root).resolve()
+        if project_index.module_file(root, resolved) is None:
+            raise Blocked(
+                f"the relative `dependency-module` `{module}` resolves to `{resolved}` from this file, "
+                f"which is not a module of the project; configure an absolute module"
+            )
 
     def depends_name(self) -> tuple[str, list[tuple[str, str]]]:
         for local, target in self.bindings.imports.items():
