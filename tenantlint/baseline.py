@@ -95,14 +95,20 @@ class Baseline:
     root: Path
 
     def apply(
-        self, findings: Iterable[Finding], *, checked_paths: Iterable[str] | None = None
+        self,
+        findings: Iterable[Finding],
+        *,
+        checked_paths: Iterable[str] | None = None,
+        checked_codes: Iterable[str] | None = None,
     ) -> BaselineResult:
         """Split FINDINGS into new and hidden ones, and list the stale entries.
 
         For a key recorded with count n, the first n findings of that key by
         line and column are hidden and the rest are new. When a run checks
         only some files, pass them as CHECKED_PATHS: entries for other files
-        are then not stale, except those of a file that has findings.
+        are then not stale, except those of a file that has findings. Entries
+        of rules outside CHECKED_CODES (a run with `--select`) are not stale
+        either.
         """
         findings = list(findings)
         allowance: Counter[BaselineKey] = Counter()
@@ -123,7 +129,16 @@ class Baseline:
             checked = {_relative_path(path, self.root) for path in checked_paths}
             checked.update(_relative_path(finding.path, self.root) for finding in findings)
             stale = [entry for entry in stale if entry.path in checked]
+        if checked_codes is not None:
+            codes = set(checked_codes)
+            stale = [entry for entry in stale if entry.code in codes]
         return BaselineResult(new, hidden, stale)
+
+    def unchecked_entries(self, checked_paths: Iterable[str], checked_codes: Iterable[str]) -> list[BaselineEntry]:
+        """Return the entries a run did not look at: other files, or rules it did not run."""
+        checked = {_relative_path(path, self.root) for path in checked_paths}
+        codes = set(checked_codes)
+        return [entry for entry in self.entries if entry.path not in checked or entry.code not in codes]
 
 
 def finding_key(finding: Finding, root: Path) -> BaselineKey:
@@ -152,15 +167,19 @@ def _entry_order(entry: BaselineEntry) -> tuple[str, str, str, str]:
     return (entry.path, entry.code, entry.function or "", entry.route or "")
 
 
-def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
-    """Record FINDINGS in the baseline file PATH and return how many were recorded.
+def write_baseline(path: Path, findings: Iterable[Finding], keep: Iterable[BaselineEntry] = ()) -> int:
+    """Record FINDINGS, plus the entries in KEEP, in the baseline file PATH; return how many findings the file records.
+
+    KEEP carries over entries of the old baseline that the run did not look
+    at, so a run over some files or rules does not drop the others.
 
     The file is replaced atomically: the content goes to a temporary file in
     the same folder, which is then renamed over PATH. Raise BaselineError
     when it cannot be written.
     """
     path = Path(path)
-    entries = build_entries(findings, path.parent)
+    findings = list(findings)
+    entries = sorted([*build_entries(findings, path.parent), *keep], key=_entry_order)
     document = {
         "version": BASELINE_VERSION,
         "tool": TOOL_NAME,

@@ -195,7 +195,7 @@ def run_check(options: Options) -> int:
         config, cwd, result = collect(options, fix=with_fixes)
         if with_fixes:
             _restore_unfixed(result)
-        findings = _apply_baseline(options, result.findings, result)
+        findings = _apply_baseline(options, config, result.findings, result)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
@@ -220,7 +220,7 @@ def run_fix(options: Options) -> int:
         return _print_diff(result)
     written = _write_fixed(result)
     try:
-        findings = _apply_baseline(options, result.findings, result)
+        findings = _apply_baseline(options, config, result.findings, result)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
@@ -257,15 +257,20 @@ def _exit_status(options: Options, findings: list[Finding], errors: list[FileErr
     return EXIT_FINDINGS if any(f.enforced for f in findings) else EXIT_OK
 
 
-def _apply_baseline(options: Options, findings: list[Finding], result: RunResult) -> list[Finding]:
-    """Hide the findings a baseline records, and write a new baseline when asked."""
+def _apply_baseline(options: Options, config: Any, findings: list[Finding], result: RunResult) -> list[Finding]:
+    """Hide the findings a baseline records, and write a new baseline when asked.
+
+    Entries for files or rules that the run did not check are neither
+    reported as stale nor dropped when the baseline is rewritten.
+    """
     from tenantlint.baseline import BaselineError, load_baseline, write_baseline
 
     everything = findings
+    checked = [file_result.display for file_result in result.files] + [f.path for f in findings]
+    codes = config.enabled_codes()
     if options.baseline_file is not None:
-        checked = [file_result.display for file_result in result.files]
         try:
-            outcome = load_baseline(options.baseline_file).apply(findings, checked_paths=checked)
+            outcome = load_baseline(options.baseline_file).apply(findings, checked_paths=checked, checked_codes=codes)
         except BaselineError as error:
             raise RunError(str(error)) from None
         if outcome.hidden and not options.quiet and options.output_format == "text":
@@ -274,8 +279,13 @@ def _apply_baseline(options: Options, findings: list[Finding], result: RunResult
             _stderr(f"tenantlint: note: baseline entry no longer matches anything: {entry.describe()}")
         findings = outcome.new
     if options.write_baseline_file is not None:
-        count = write_baseline(options.write_baseline_file, everything)
-        _stderr(f"Wrote {count} finding(s) to the baseline {options.write_baseline_file}.")
+        target = options.write_baseline_file
+        try:
+            keep = load_baseline(target).unchecked_entries(checked, codes) if target.exists() else []
+            count = write_baseline(target, everything, keep)
+        except BaselineError as error:
+            raise RunError(str(error)) from None
+        _stderr(f"Wrote {count} finding(s) to the baseline {target}.")
     return findings
 
 

@@ -202,3 +202,20 @@ def test_baseline_works_from_subfolder(demo: Path):
     assert result.exit_code == 0, result.stderr
     assert result.json() == []
     assert STALE_NOTE not in result.stderr
+
+
+def test_partial_rewrite_keeps_unchecked_entries(demo: Path):
+    baseline = demo / "partial.json"
+    run_tenantlint(["check", "--write-baseline", str(baseline)], demo)
+    full = json.loads(baseline.read_text())["entries"]
+
+    by_rule = run_tenantlint(["check", "--select", "TL1", "--baseline", str(baseline), "--write-baseline", str(baseline)], demo)
+    by_file = run_tenantlint(
+        ["check", "app/api/routers/alerts.py", "--baseline", str(baseline), "--write-baseline", str(baseline)], demo
+    )
+    everything = run_tenantlint(["check", "--baseline", str(baseline)], demo)
+
+    assert json.loads(baseline.read_text())["entries"] == full
+    assert "no longer matches" not in by_rule.stderr
+    assert "no longer matches" not in by_file.stderr
+    assert everything.exit_code == 0
