@@ -38,7 +38,6 @@ else:
 HAS_LOGURU = loguru is not None
 # A tenant identifier with the characters that `%` and `str.format` templates treat specially.
 TENANT = "t-%{1}"
-PREFIX = f"[Tenant: {TENANT}] "
 DEPENDENCY_MODULE = "app.deps"
 STDLIB_LEVELS = ("debug", "info", "warning", "error", "critical")
 LOGURU_LEVELS = ("trace", "debug", "info", "success", "warning", "error", "critical")
@@ -88,7 +87,18 @@ class Value:
     is_int: bool = False
 
 
-TENANT_TOKENS = (Text("[Tenant: "), Value("tenant_id"), Text("] "))
+LOG_PREFIX = "[Tenant: {tenant_id}]"
+
+
+def prefix_tokens(log_prefix: str) -> tuple[Text | Value, ...]:
+    """Return the tokens of LOG_PREFIX (a `log-prefix` setting) followed by the space the fix adds."""
+    before, _, after = log_prefix.partition("{tenant_id}")
+    return (Text(before), Value("tenant_id"), Text(after + " "))
+
+
+def rendered_prefix(log_prefix: str) -> str:
+    """Return the text a record starts with under LOG_PREFIX when the tenant is `TENANT`."""
+    return log_prefix.replace("{tenant_id}", TENANT) + " "
 
 
 @dataclass(frozen=True)
@@ -260,8 +270,9 @@ STDLIB_EXTRAS = ("exc_info=False", "stacklevel=1", 'extra={"field": 1}')
 
 
 @st.composite
-def log_specs(draw, library: str, names: tuple[str, ...], prefixed: bool) -> LogSpec:
-    """Draw one log call; with PREFIXED, its message already starts with the tenant prefix."""
+def log_specs(draw, library: str, names: tuple[str, ...], prefix: tuple[Text | Value, ...]) -> LogSpec:
+    """Draw one log call; with PREFIX tokens, its message already starts with them."""
+    prefixed = bool(prefix)
     form = draw(st.sampled_from(STDLIB_FORMS if library == "stdlib" else LOGURU_FORMS))
     if prefixed and form in ("plain", "variable", "exception", "opaque"):
         form = "printf" if library == "stdlib" else "loguru_args"
@@ -272,7 +283,7 @@ def log_specs(draw, library: str, names: tuple[str, ...], prefixed: bool) -> Log
         needs_values = form in ("printf", "percent_eager", "loguru_args", "format_eager") and not prefixed
         tokens = draw(_tokens(names, values=needs_values, texts_only=form == "plain"))
     if prefixed:
-        tokens = (*TENANT_TOKENS, *tokens)
+        tokens = (*prefix, *tokens)
     levels = STDLIB_LEVELS if library == "stdlib" else LOGURU_LEVELS
     method = "exception" if form == "exception" and draw(st.booleans()) else draw(st.sampled_from(levels))
     extras: tuple[str, ...] = ()
@@ -330,10 +341,10 @@ def _wrap(lines: list[str], wrapper: str, serial: int, expression: str | None) -
 
 
 @st.composite
-def log_statements(draw, receivers: dict[str, str], names: tuple[str, ...], prefixed: bool, serial: int) -> list[str]:
+def log_statements(draw, receivers: dict[str, str], names: tuple[str, ...], prefix: tuple[Text | Value, ...], serial: int) -> list[str]:
     """Draw the lines of one log call, possibly nested, inside a handler body."""
     library = draw(st.sampled_from(sorted(receivers)))
-    spec = draw(log_specs(library, names, prefixed))
+    spec = draw(log_specs(library, names, prefix))
     call = render_call(spec, receivers[library])
     if spec.form == "exception":
         error = _literal(draw(st.sampled_from(["boom %s {x}", "failed 100%", "plain"])), '"')
@@ -369,37 +380,60 @@ class ParamSpec:
         return text
 
 
-TENANT_DEFAULT = ParamSpec("tenant_id", "normal", "str", "Depends(get_current_tenant_id)")
-TENANT_ANNOTATED = ParamSpec("tenant_id", "kwonly", "Annotated[str, Depends(get_current_tenant_id)]")
+@dataclass(frozen=True)
+class Spelling:
+    """How a module names FastAPI and the dependency module: `from` imports of names, or imports of the module."""
+
+    fastapi: str  # "names" (`from fastapi import Depends`) or "module" (`import fastapi`)
+    deps: str  # "names" (`from app.deps import ...`) or "module" (`from app import deps`)
+
+    @property
+    def depends(self) -> str:
+        return "fastapi.Depends" if self.fastapi == "module" else "Depends"
+
+    @property
+    def router_class(self) -> str:
+        return "fastapi.APIRouter" if self.fastapi == "module" else "APIRouter"
+
+    @property
+    def dependency(self) -> str:
+        return "deps.get_current_tenant_id" if self.deps == "module" else "get_current_tenant_id"
+
+    def tenant_parameter(self, style: str) -> ParamSpec:
+        """Return the tenant parameter written in STYLE, "default" or "annotated"."""
+        dependency = f"{self.depends}({self.dependency})"
+        if style == "annotated":
+            return ParamSpec("tenant_id", "kwonly", f"Annotated[str, {dependency}]")
+        return ParamSpec("tenant_id", "normal", "str", dependency)
 
 
 @st.composite
-def _param(draw, name: str, kind: str, needs_default: bool) -> ParamSpec:
+def _param(draw, name: str, kind: str, needs_default: bool, spelling: Spelling) -> ParamSpec:
     annotation = draw(st.sampled_from([None, "str", "int", "str | None"]))
     default = None
     if needs_default or draw(st.booleans()):
-        default = draw(st.sampled_from(['"x"', "None", "0", "Depends(get_db)"]))
+        default = draw(st.sampled_from(['"x"', "None", "0", f"{spelling.depends}(get_db)"]))
     return ParamSpec(name, kind, annotation, default)
 
 
 @st.composite
-def signatures(draw, migrated: str | None) -> tuple[ParamSpec, ...]:
+def signatures(draw, migrated: str | None, spelling: Spelling) -> tuple[ParamSpec, ...]:
     """Draw a parameter list; MIGRATED ("default" or "annotated") adds the tenant parameter."""
     names = iter(draw(st.permutations(PARAMETER_NAMES)))
     params: list[ParamSpec] = []
     defaulted = False
     for kind, count in (("posonly", draw(st.integers(0, 2))), ("normal", draw(st.integers(0, 3)))):
         for _ in range(count):
-            param = draw(_param(next(names), kind, defaulted))
+            param = draw(_param(next(names), kind, defaulted, spelling))
             defaulted = defaulted or param.default is not None
             params.append(param)
     star = draw(st.sampled_from(["none", "args", "bare"]))
-    kwonly = [draw(_param(next(names), "kwonly", False)) for _ in range(draw(st.integers(0, 2)))]
+    kwonly = [draw(_param(next(names), "kwonly", False, spelling)) for _ in range(draw(st.integers(0, 2)))]
     if migrated == "annotated" or (migrated == "default" and draw(st.booleans())):
-        tenant = TENANT_ANNOTATED if migrated == "annotated" else replace(TENANT_DEFAULT, kind="kwonly")
+        tenant = replace(spelling.tenant_parameter(migrated), kind="kwonly")
         kwonly.insert(draw(st.integers(0, len(kwonly))), tenant)
     elif migrated == "default":
-        params.append(TENANT_DEFAULT)
+        params.append(spelling.tenant_parameter(migrated))
     if star == "args":
         params.append(ParamSpec("args", "vararg"))
     elif kwonly:
@@ -459,16 +493,16 @@ class Endpoint:
 
 
 @st.composite
-def endpoints(draw, serial: int, receivers: dict[str, str], migrated: str | None, prefixed: bool, router: str) -> Endpoint:
+def endpoints(draw, serial: int, receivers: dict[str, str], migrated: str | None, prefix: tuple[Text | Value, ...], router: str, spelling: Spelling) -> Endpoint:
     """Draw one handler with decorators, signature and a body of log calls."""
     name = f"endpoint_{serial}"
-    params = draw(signatures(migrated))
+    params = draw(signatures(migrated, spelling))
     value_names = tuple(p.name for p in params if p.kind in ("posonly", "normal", "kwonly") and p.name != "tenant_id")
     path = f"/e{serial}" + "".join(f"/{{{n}}}" for n in value_names[:1])
     decorators = [f'@{router}.{draw(st.sampled_from(["get", "post", "put", "delete", "patch"]))}("{path}")']
-    route_dependency = migrated is None and not prefixed and draw(st.integers(0, 5)) == 0
+    route_dependency = migrated is None and not prefix and draw(st.integers(0, 5)) == 0
     if route_dependency:
-        decorators[0] = decorators[0][:-1] + ", dependencies=[Depends(get_current_tenant_id)])"
+        decorators[0] = decorators[0][:-1] + f", dependencies=[{spelling.depends}({spelling.dependency})])"
     if draw(st.booleans()):
         decorators.insert(draw(st.integers(0, 1)), draw(st.sampled_from(["@traced", f'@{router}.get("/alias{serial}")'])))
     is_async = draw(st.booleans())
@@ -476,10 +510,10 @@ def endpoints(draw, serial: int, receivers: dict[str, str], migrated: str | None
     header = draw(signature_sources(name, params, is_async, returns))
     body = ["count = 3", 'label = "label %s {x}"', "pair = (count, label)", 'fields = {"a": label, "b": count}']
     for index in range(draw(st.integers(1, 4))):
-        body += draw(log_statements(receivers, value_names, prefixed, serial * 10 + index))
+        body += draw(log_statements(receivers, value_names, prefix, serial * 10 + index))
     body.append('return {"ok": True}')
     lines = [*decorators, *header, *_indent(body)]
-    uses_depends = route_dependency or migrated is not None or any("Depends(" in p.default for p in params if p.default)
+    uses_depends = route_dependency or migrated is not None or any("Depends(" in (p.default or "") + (p.annotation or "") for p in params)
     return Endpoint(tuple(lines), migrated == "annotated", uses_depends)
 
 
@@ -502,28 +536,33 @@ FASTAPI_IMPORTS = (
 
 
 @st.composite
-def modules(draw, compliant: bool = False) -> GeneratedModule:
-    """Draw a router module; with COMPLIANT, every endpoint already takes the tenant and logs with the prefix."""
+def modules(draw, compliant: bool = False, log_prefix: str = LOG_PREFIX) -> GeneratedModule:
+    """Draw a router module; with COMPLIANT, every endpoint already takes the tenant and logs with LOG_PREFIX."""
     use_loguru = HAS_LOGURU and draw(st.booleans())
     stdlib_name = draw(st.sampled_from(["logger", "log", "_logger"]))
     receivers = {"stdlib": stdlib_name}
     if use_loguru:
         receivers["loguru"] = "lg" if stdlib_name == "logger" else "logger"
     router = draw(st.sampled_from(["router", "api"]))
+    spelling = Spelling(draw(st.sampled_from(["names", "names", "module"])), draw(st.sampled_from(["names", "names", "module"])))
     generated = []
     for serial in range(draw(st.integers(1, 3))):
         migrated = draw(st.sampled_from(["default", "annotated"])) if compliant else draw(st.sampled_from([None, None, "default", "annotated"]))
         prefixed = compliant or (migrated is not None and draw(st.booleans()))
-        generated.append(draw(endpoints(serial, receivers, migrated, prefixed, router)))
-    header = _module_header(draw, generated, receivers, use_loguru)
-    body = [f"{stdlib_name} = logging.getLogger(__name__)", f"{router} = APIRouter()", "", "", "def traced(function):", "    return function", "", "", "def get_db():", '    return "db"']
+        prefix = prefix_tokens(log_prefix) if prefixed else ()
+        generated.append(draw(endpoints(serial, receivers, migrated, prefix, router, spelling)))
+    header, get_db_imported = _module_header(draw, generated, receivers, use_loguru, spelling)
+    body = [f"{stdlib_name} = logging.getLogger(__name__)", f"{router} = {spelling.router_class}()", "", "", "def traced(function):", "    return function"]
+    if not get_db_imported:
+        body += ["", "", "def get_db():", '    return "db"']
     parts = ["\n".join(header), "\n".join(body), *("\n".join(e.lines) for e in generated)]
     newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
     source = "\n\n\n".join(parts) + "\n"
     return GeneratedModule(source.replace("\n", newline), compliant, use_loguru)
 
 
-def _module_header(draw, generated: list[Endpoint], receivers: dict[str, str], use_loguru: bool) -> list[str]:
+def _module_header(draw, generated: list[Endpoint], receivers: dict[str, str], use_loguru: bool, spelling: Spelling) -> tuple[list[str], bool]:
+    """Draw the docstring and imports; return them and whether `get_db` comes from the dependency module."""
     header = []
     if draw(st.booleans()):
         header += ['"""Generated router."""', ""]
@@ -532,20 +571,35 @@ def _module_header(draw, generated: list[Endpoint], receivers: dict[str, str], u
     header += ["import contextlib", "import logging"]
     if any(e.uses_annotated for e in generated):
         header.append("from typing import Annotated")
-    names = ["APIRouter"]
-    if any(e.uses_depends for e in generated):
-        names.append("Depends")
-    elif draw(st.integers(0, 3)) == 0:
-        names.append("Depends")
-    template = draw(st.sampled_from(FASTAPI_IMPORTS))
-    header.append(template.format(names=", ".join(names), lines=",\n    ".join(names)))
+    if spelling.fastapi == "module":
+        header.append("import fastapi")
+    else:
+        names = ["APIRouter"]
+        if any(e.uses_depends for e in generated) or draw(st.integers(0, 3)) == 0:
+            names.append("Depends")
+        template = draw(st.sampled_from(FASTAPI_IMPORTS))
+        header.append(template.format(names=", ".join(names), lines=",\n    ".join(names)))
     if use_loguru:
         alias = receivers["loguru"]
         header.append("from loguru import logger" + (f" as {alias}" if alias != "logger" else ""))
+    imports, get_db_imported = _dependency_imports(draw, generated, spelling)
+    return header + imports, get_db_imported
+
+
+def _dependency_imports(draw, generated: list[Endpoint], spelling: Spelling) -> tuple[list[str], bool]:
     referenced = any("get_current_tenant_id" in line for e in generated for line in e.lines)
+    package, _, module = DEPENDENCY_MODULE.rpartition(".")
+    if spelling.deps == "module":
+        if referenced or draw(st.booleans()):
+            return [f"from {package} import {module}"], False
+        return [], False
+    names = ["get_db"] if draw(st.booleans()) else []
     if referenced or draw(st.integers(0, 3)) == 0:
-        header.append(f"from {DEPENDENCY_MODULE} import get_current_tenant_id")
-    return header
+        names.append("get_current_tenant_id")
+    if not names:
+        return [], False
+    template = draw(st.sampled_from(["from {module} import {names}", "from {module} import (\n    {lines},\n)"]))
+    return [template.format(module=DEPENDENCY_MODULE, names=", ".join(names), lines=",\n    ".join(names))], "get_db" in names
 
 
 # Running a module's handlers ------------------------------------------------------------------------
@@ -574,6 +628,7 @@ def _stand_ins() -> dict[str, types.ModuleType]:
     web.Depends = fastapi.Depends  # type: ignore[attr-defined]
     deps = types.ModuleType(DEPENDENCY_MODULE)
     deps.get_current_tenant_id = lambda: TENANT  # type: ignore[attr-defined]
+    deps.get_db = lambda: "db"  # type: ignore[attr-defined]
     app = types.ModuleType("app")
     app.deps = deps  # type: ignore[attr-defined]
     return {"fastapi": web, DEPENDENCY_MODULE: deps, "app": app}

@@ -123,7 +123,27 @@ def test_fix_keeps_every_message_after_prefix(project, module):
     fixed = _fixed_or_same(project, module.source)
 
     after = strategies.run_handlers(fixed.decode("utf-8"))
-    expected = [message if message.startswith(strategies.PREFIX) else strategies.PREFIX + message for message in before]
+    prefix = strategies.rendered_prefix(strategies.LOG_PREFIX)
+    expected = [message if message.startswith(prefix) else prefix + message for message in before]
+    assert after == expected
+
+
+# A prefix with printf and format placeholders of its own, written into templates by the "lazy" style.
+ODD_PREFIX = "%s {0} <{tenant_id}> 100%"
+
+
+@PROFILE
+@given(strategies.modules(log_prefix=ODD_PREFIX))
+def test_lazy_style_keeps_messages_with_odd_prefix(project, module):
+    before = strategies.run_handlers(module.source)
+    config = _config(project, log_prefix=ODD_PREFIX, log_style="lazy")
+    result = fix_file(project / "router.py", "router.py", module.source.encode("utf-8"), config)
+    assert [error.message for error in result.errors] == []
+    fixed = result.fixed if result.fixed is not None else module.source.encode("utf-8")
+
+    after = strategies.run_handlers(fixed.decode("utf-8"))
+    prefix = strategies.rendered_prefix(ODD_PREFIX)
+    expected = [message if message.startswith(prefix) else prefix + message for message in before]
     assert after == expected
 
 
