@@ -230,9 +230,11 @@ def _verify(fixed: bytes, path: Path, display: str, config: Config, before: list
     return None
 
 
-def iter_files(paths: list[str], config: Config, cwd: Path, warnings: list[str]) -> Iterator[tuple[Path, str]]:
+def iter_files(
+    paths: list[str], config: Config, cwd: Path, warnings: list[str], errors: list[tuple[str, str]] | None = None
+) -> Iterator[tuple[Path, str]]:
     """Yield (absolute path, display path) for every candidate file, in sorted order."""
     from tenantlint.discovery import discover, relative_display_path
 
-    for path in discover(paths, config, cwd, warnings):
+    for path in discover(paths, config, cwd, warnings, errors):
         yield path, relative_display_path(path, cwd)

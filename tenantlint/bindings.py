@@ -30,6 +30,10 @@ DEPENDS_FUNCTIONS = frozenset(
         "fastapi.param_functions.Security",
     }
 )
+# Names that `from fastapi import *` binds and that the model looks for.
+FASTAPI_STAR_NAMES = (
+    "APIRouter", "FastAPI", "Depends", "Security", "Path", "Query", "Header", "Cookie", "Body", "Form", "File",
+)
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 # Request-parameter markers of FastAPI, by the source of their value.
@@ -75,6 +79,9 @@ class Bindings:
     router_prefixes: dict[str, str] = field(default_factory=dict)
     configured_loggers: dict[str, str] = field(default_factory=dict)
     project_names: frozenset[str] = frozenset()
+    # Names imported only after the first module-level def or class, which a
+    # fix cannot use in a signature above that import.
+    late_imports: set[str] = field(default_factory=set)
     router_subclasses: set[str] = field(default_factory=set)
     loggers: dict[str, str] = field(default_factory=dict)
     dependency_aliases: dict[str, str] = field(default_factory=dict)
@@ -157,6 +164,7 @@ class BindingCollector(cst.CSTVisitor):
         self.bindings = Bindings(module_name)
         self._is_package = is_package
         self._type_checking_depth = 0
+        self._after_definition = False
 
     # Imports ----------------------------------------------------------------
 
@@ -173,6 +181,9 @@ class BindingCollector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if isinstance(node.names, cst.ImportStar):
+            if not node.relative and dotted(node.module) == "fastapi":
+                for name in FASTAPI_STAR_NAMES:
+                    self._bind_import(name, f"fastapi.{name}")
             return False
         module = "." * len(node.relative) + dotted(node.module)
         module = resolve_relative(module, self.bindings.module_name, self._is_package)
@@ -186,8 +197,10 @@ class BindingCollector(cst.CSTVisitor):
     def _bind_import(self, local: str, target: str) -> None:
         if self._type_checking_depth:
             self.bindings.type_checking_imports[local] = target
-        else:
-            self.bindings.imports[local] = target
+            return
+        if self._after_definition and local not in self.bindings.imports:
+            self.bindings.late_imports.add(local)
+        self.bindings.imports[local] = target
 
     def visit_If(self, node: cst.If) -> bool:
         """Walk an `if TYPE_CHECKING:` body as type-checking only, and its `else` as runtime code."""
@@ -207,9 +220,11 @@ class BindingCollector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.bindings.functions[node.name.value] = node
+        self._after_definition = True
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._after_definition = True
         for base in node.bases:
             qualified = self.bindings.qualify(base.value) or ""
             if qualified in ROUTER_CLASSES or dotted(base.value) in self.bindings.router_subclasses:

@@ -187,7 +187,9 @@ def _is_cache_directory(directory: Path) -> bool:
     except OSError:
         return False
 
-    return tag.startswith(CACHEDIR_TAG.split(b"\n", 1)[0])
+    # Other tools (Cargo, for one) write the same signature line, so the
+    # tag must also name tenantlint before anything is deleted.
+    return tag.startswith(CACHEDIR_TAG.split(b"\n", 1)[0]) and b"tenantlint" in tag
 
 
 def _write_if_missing(path: Path, content: bytes) -> None:

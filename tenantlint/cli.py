@@ -74,11 +74,11 @@ def _guard(function: Callable) -> Callable:
             click.echo("tenantlint: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # The reader of stdout went away (`tenantlint check | head`). Point stdout at
+            # The reader of stdout went away (`tenantlint rules | head`). Point stdout at
             # /dev/null so the interpreter's final flush cannot raise again.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(EXIT_FINDINGS)
+            sys.exit(EXIT_OK)
         except Exception as error:  # noqa: BLE001 - the one place internal errors become exit status 2
             if kwargs.get("debug"):
                 raise
@@ -88,6 +88,14 @@ def _guard(function: Callable) -> Callable:
     return wrapper
 
 
+def _normalise(options: dict[str, Any]) -> dict[str, Any]:
+    """Accept rule codes in any case (`--select tl1`), as `explain` does."""
+    for name in ("select", "ignore"):
+        if options.get(name):
+            options[name] = options[name].upper()
+    return options
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tenantlint")
 def main() -> None:
@@ -95,6 +103,12 @@ def main() -> None:
     # libcst's visitors recurse once per nesting level of the code; deeply
     # nested expressions need more than Python's default of 1,000 frames.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    # A terminal or pipe that cannot encode a character (PYTHONIOENCODING=ascii)
+    # gets an escape sequence instead of ending the run with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 @main.command()
@@ -109,7 +123,7 @@ def check(**options: Any) -> None:
     """
     from tenantlint import runner
 
-    sys.exit(runner.run_check(runner.Options.from_click(options, command="check")))
+    sys.exit(runner.run_check(runner.Options.from_click(_normalise(options), command="check")))
 
 
 @main.command()
@@ -126,7 +140,7 @@ def fix(**options: Any) -> None:
     """
     from tenantlint import runner
 
-    sys.exit(runner.run_fix(runner.Options.from_click(options, command="fix")))
+    sys.exit(runner.run_fix(runner.Options.from_click(_normalise(options), command="fix")))
 
 
 @main.command()
@@ -137,11 +151,12 @@ def report(**options: Any) -> None:
     """Print the endpoint inventory with tenant-isolation status and coverage per priority."""
     from tenantlint import runner
 
-    sys.exit(runner.run_report(runner.Options.from_click(options, command="report")))
+    sys.exit(runner.run_report(runner.Options.from_click(_normalise(options), command="report")))
 
 
 @main.command()
 @click.argument("code")
+@_guard
 def explain(code: str) -> None:
     """Explain what rule CODE finds, why it matters and how to fix it."""
     from tenantlint.rules import ALL_CODES, rule_info
@@ -155,6 +170,7 @@ def explain(code: str) -> None:
 
 
 @main.command(name="rules")
+@_guard
 def list_rules() -> None:
     """List every rule code with a one-line summary."""
     from tenantlint.rules import ALL_CODES, rule_info
@@ -166,10 +182,15 @@ def list_rules() -> None:
 
 @main.command()
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Folder of the result cache.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file whose project root holds the cache.")
-def clean(cache_dir: Path | None, config_file: Path | None) -> None:
+@_guard
+def clean(cache_dir: Path | None, config_file: Path | None, debug: bool) -> None:
     """Remove the result cache."""
     from tenantlint import runner
 
-    removed = runner.clean_cache(cache_dir, config_file)
+    try:
+        removed = runner.clean_cache(cache_dir, config_file)
+    except (ValueError, OSError) as error:
+        raise UsageProblem(str(error)) from None
     click.echo(f"Removed {removed}." if removed else "No cache to remove.", err=True)

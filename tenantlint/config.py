@@ -218,6 +218,10 @@ def _read_explicit(path: Path, cwd: Path) -> _Source:
     display = relative_display_path(path, cwd)
     data = _read_toml(path, cwd)
     if path.name != PYPROJECT:
+        # A file named with --config may hold its settings under [tool.tenantlint], as pyproject.toml does.
+        table = _tool_table(data)
+        if table is not None and "tool" in data and len(data) == 1:
+            return _Source(path, display, True, table)
         return _Source(path, display, False, data)
 
     table = _tool_table(data)

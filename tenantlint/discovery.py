@@ -70,6 +70,7 @@ def discover(
     config: Config,
     cwd: Path,
     warnings: list[str] | None = None,
+    errors: list[tuple[str, str]] | None = None,
 ) -> Iterator[Path]:
     """Return the absolute paths of the Python files that PATHS name, sorted, each once.
 
@@ -77,10 +78,12 @@ def discover(
     matches it or one of its folders. A folder is walked recursively. Two
     paths that resolve to the same file count once, and the path without a
     symbolic link is preferred. Raise DiscoveryError for a path that does not
-    exist. Folders that cannot be read and named files that are not Python
-    are skipped with a message appended to WARNINGS.
+    exist. Named files that are not Python are skipped with a message
+    appended to WARNINGS. Folders that cannot be read are skipped and
+    appended to ERRORS as (display path, reason), or to WARNINGS when no
+    ERRORS list is given.
     """
-    walker = _Walker(config, absolute_path(cwd), warnings if warnings is not None else [])
+    walker = _Walker(config, absolute_path(cwd), warnings if warnings is not None else [], errors)
     for text in paths or ["."]:
         walker.add(text)
     walker.walk_folders()
@@ -104,8 +107,9 @@ class _Found:
 class _Walker:
     """The state of one discovery: files found, folders visited, warnings."""
 
-    def __init__(self, config: Config, cwd: Path, warnings: list[str]) -> None:
+    def __init__(self, config: Config, cwd: Path, warnings: list[str], errors: list[tuple[str, str]] | None = None) -> None:
         self.cwd = cwd
+        self.errors = errors
         self.root = absolute_path(cwd / config.root)
         self.excludes = _parse_excludes(config.exclude)
         self.warnings = warnings
@@ -163,7 +167,10 @@ class _Walker:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
-            self.warnings.append(f"{self._display(folder)}: folder skipped: {error.strerror}")
+            if self.errors is not None:
+                self.errors.append((self._display(folder), f"folder cannot be read, so its files were not checked: {error.strerror}"))
+            else:
+                self.warnings.append(f"{self._display(folder)}: folder skipped: {error.strerror}")
             return
 
         own = self._ignore_file(folder)
@@ -178,10 +185,15 @@ class _Walker:
         try:
             is_dir = entry.is_dir()
             is_file = not is_dir and entry.is_file()
-        except OSError:
-            # A symbolic link loop raises ELOOP here, so skip it like a broken link.
+        except OSError as error:
+            # A symbolic link loop raises ELOOP here.
+            if entry.name.endswith(".py"):
+                self.warnings.append(f"{self._display(path)}: skipped: {error.strerror}")
             return
 
+        if not is_dir and not is_file and entry.is_symlink() and entry.name.endswith(".py"):
+            self.warnings.append(f"{self._display(path)}: skipped: broken symbolic link")
+            return
         if is_dir and entry.name in SKIPPED_FOLDERS:
             return
         if not is_dir and not (is_file and entry.name.endswith(".py")):

@@ -105,7 +105,8 @@ def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
     try:
         from tenantlint.api import iter_files
 
-        files = list(iter_files(list(options.paths), config, cwd, result.warnings))
+        unreadable: list[tuple[str, str]] = []
+        files = list(iter_files(list(options.paths), config, cwd, result.warnings, unreadable))
         if options.changed_since:
             files = changed_files(files, options.changed_since, cwd)
     except DiscoveryError as error:
@@ -120,6 +121,8 @@ def collect(options: Options, *, fix: bool) -> tuple[Any, Path, RunResult]:
         result.files = process_all(files, config, options, fix=fix, advance=advance, warnings=result.warnings)
     for warning in result.warnings[len(discovery_warnings):]:
         _stderr(f"tenantlint: warning: {warning}")
+    for display, message in unreadable:
+        result.files.append(FileResult(cwd / display, display, errors=[FileError(display, message)]))
     result.project_findings = project_findings(options, config, cwd, result, fix=fix)
     result.elapsed = time.perf_counter() - started
     return config, cwd, result
@@ -188,18 +191,41 @@ def _covers_root(options: Options, config, cwd: Path) -> bool:
     return False
 
 
+def validate(options: Options) -> None:
+    """Reject option values that would do something other than what the user meant."""
+    if any(path == "" for path in options.paths):
+        raise RunError("an empty PATH argument was given; name a file or folder, or none for the current folder")
+    if options.changed_since is not None and (not options.changed_since or options.changed_since.startswith("-")):
+        raise RunError(f"--changed-since needs a git revision, not {options.changed_since!r}")
+    if options.diff and options.output_format != "text":
+        raise RunError("--diff prints a unified diff, so --format cannot be used with it")
+    for option, target in (("--output", options.output_file), ("--write-baseline", options.write_baseline_file)):
+        if target is not None and target.suffix in (".py", ".pyi"):
+            raise RunError(f"{option} {target} names a Python source file; tenantlint never overwrites source files this way")
+
+
+def _emit_safely(options: Options, result: RunResult, findings: list[Finding], cwd: Path, fixed: int = 0) -> None:
+    """Print the results; a reader that closes stdout early (`| head`) does not change the exit status."""
+    try:
+        _emit(options, result, findings, cwd, fixed)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def run_check(options: Options) -> int:
     # SARIF carries the fix of each fixable finding, so the fixes are computed in memory (never written).
     with_fixes = options.output_format == "sarif"
     try:
+        validate(options)
         config, cwd, result = collect(options, fix=with_fixes)
         if with_fixes:
             _restore_unfixed(result)
         findings = _apply_baseline(options, config, result.findings, result)
+        _emit_safely(options, result, findings, cwd)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
-    _emit(options, result, findings, cwd)
     return _exit_status(options, findings, result.errors)
 
 
@@ -212,19 +238,25 @@ def _restore_unfixed(result: RunResult) -> None:
 
 def run_fix(options: Options) -> int:
     try:
+        validate(options)
         config, cwd, result = collect(options, fix=True)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
     if options.diff:
-        return _print_diff(result)
+        try:
+            return _print_diff(result)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_FINDINGS
     written = _write_fixed(result)
     try:
         findings = _apply_baseline(options, config, result.findings, result)
+        _emit_safely(options, result, findings, cwd, fixed=written)
     except RunError as error:
         _stderr(f"tenantlint: error: {error}")
         return EXIT_ERROR
-    _emit(options, result, findings, cwd, fixed=written)
     return _exit_status(options, findings, result.errors)
 
 
@@ -300,6 +332,10 @@ def _emit(options: Options, result: RunResult, findings: list[Finding], cwd: Pat
         _emit_text(options, result, findings, fixed)
         return
     _write_output(options, _render_machine(fmt, findings, result, cwd))
+    if options.statistics:
+        from tenantlint.output.text import make_console, write_statistics
+
+        write_statistics(findings, make_console(sys.stderr, options.color))
 
 
 def _render_machine(fmt: str, findings: list[Finding], result: RunResult, cwd: Path) -> str:
@@ -327,18 +363,25 @@ def _text(data: bytes | None) -> str:
 
 def _write_output(options: Options, text: str) -> None:
     if options.output_file is not None:
-        _atomic_write(options.output_file, text.encode("utf-8"))
+        try:
+            _atomic_write(options.output_file, text.encode("utf-8"))
+        except OSError as error:
+            raise RunError(f"cannot write the output file {options.output_file}: {error.strerror or error}") from None
         return
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
     sys.stdout.flush()
 
 
 def _emit_text(options: Options, result: RunResult, findings: list[Finding], fixed: int) -> None:
+    import io
+
     from tenantlint.output.text import make_console, write_findings, write_statistics, write_summary
 
-    out = make_console(sys.stdout, options.color)
+    buffer = io.StringIO() if options.output_file is not None else None
+    out = make_console(buffer, "never") if buffer is not None else make_console(sys.stdout, options.color)
     err = make_console(sys.stderr, options.color)
-    sources = {r.display: r.original for r in result.files}
+    # After `fix`, the frames show the code as written to disk.
+    sources = {r.display: (r.fixed if r.changed and not r.errors and options.command == "fix" else r.original) for r in result.files}
     write_findings(
         findings,
         console=out,
@@ -348,6 +391,8 @@ def _emit_text(options: Options, result: RunResult, findings: list[Finding], fix
     )
     if options.statistics:
         write_statistics(findings, out)
+    if buffer is not None:
+        _write_output(options, buffer.getvalue())
     if not options.quiet:
         for note in (note for r in result.files for note in r.notes):
             _stderr(f"note: {note}")

@@ -87,7 +87,10 @@ class FileGlob:
     def parse(cls, text: str) -> FileGlob:
         """Compile TEXT, or raise ValueError with a one-line reason if it is invalid."""
         pattern = _normalize_glob(text)
-        return cls(pattern, re.compile(_glob_to_regex(pattern)))
+        try:
+            return cls(pattern, re.compile(_glob_to_regex(pattern)))
+        except re.error as error:
+            raise ValueError(f"invalid glob: {error}") from None
 
     def matches(self, path: Path, root: Path) -> bool:
         """Return whether PATH (absolute) matches, relative to ROOT when below it."""

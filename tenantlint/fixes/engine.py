@@ -176,16 +176,19 @@ class Planner:
     def dependency_reference(self) -> tuple[str, list[tuple[str, str]]]:
         """Return how this module names the dependency, and the import that makes it exist."""
         config = self.config
-        for local, target in self.bindings.imports.items():
+        for local, target in self.usable_imports():
             if is_tenant_dependency(target, self.bindings, config):
                 return local, []
         if config.dependency_module:
             expected = b.resolve_relative(config.dependency_module, self.bindings.module_name, False)
-            for local, target in self.bindings.imports.items():
+            for local, target in self.usable_imports():
                 if target.lstrip(".") == expected.lstrip(".") or target == config.dependency_module:
                     return f"{local}.{config.dependency}", []
-        if config.dependency in self.bindings.functions and config.dependency_module is None:
-            return config.dependency, []
+        if config.dependency in self.bindings.functions:
+            qualified = f"{self.bindings.module_name}.{config.dependency}" if self.bindings.module_name else config.dependency
+            if config.dependency_module is None or is_tenant_dependency(qualified, self.bindings, config):
+                return config.dependency, []
+            raise Blocked(f"`{config.dependency}` is defined in this module, not imported from `{config.dependency_module}`")
         return config.dependency, [self.dependency_import()]
 
     def dependency_import(self) -> tuple[str, str]:
@@ -197,7 +200,9 @@ class Planner:
         if config.dependency in self.bound_names() and config.dependency not in self.bindings.imports:
             raise Blocked(f"the name `{config.dependency}` is already bound to something else in this module")
         target = self.bindings.imports.get(config.dependency)
-        if target is not None and not is_tenant_dependency(target, self.bindings, config):
+        if target is not None and is_tenant_dependency(target, self.bindings, config):
+            return config.dependency_module, config.dependency  # imported again above its late import
+        if target is not None:
             raise Blocked(f"`{config.dependency}` in this module is imported from elsewhere (`{target}`)")
         return config.dependency_module, config.dependency
 
@@ -218,10 +223,16 @@ class Planner:
                 f"which is not a module of the project; configure an absolute module"
             )
 
+    def usable_imports(self) -> list[tuple[str, str]]:
+        """Return the imports a new signature can use: those above the first definition."""
+        return [(local, target) for local, target in self.bindings.imports.items() if local not in self.bindings.late_imports]
+
     def depends_name(self) -> tuple[str, list[tuple[str, str]]]:
-        for local, target in self.bindings.imports.items():
+        for local, target in self.usable_imports():
             if target in DEPENDS_NAMES:
                 return local, []
+        if self.bindings.imports.get("Depends") in DEPENDS_NAMES:
+            return "Depends", [("fastapi", "Depends")]  # imported again above its late import
         if "Depends" in self.bound_names():
             raise Blocked("the name `Depends` is bound to something other than `fastapi.Depends`")
         return "Depends", [("fastapi", "Depends")]
