@@ -302,6 +302,18 @@ def test_arbitrary_module_never_crashes(project, source):
 
 
 @PROFILE
+@given(hypothesmith.from_grammar(start="eval_input"), st.sampled_from(["logger.info({})", 'logger.info("x %s", {})', "logger.log(10, {})"]))
+def test_arbitrary_log_message_never_crashes(project, expression, call):
+    source = ROUTER_HEADER + "    " + call.format(expression.strip()) + "\n"
+    try:
+        compile(source, "router.py", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        assume(False)
+
+    _check_and_fix(project, source.encode("utf-8"))
+
+
+@PROFILE
 @given(hypothesmith.from_grammar(), st.booleans())
 def test_arbitrary_endpoint_body_never_crashes(project, body, log_first):
     first = '    logger.info("start %s", 1)\n' if log_first else ""
