@@ -180,6 +180,13 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
         if plan.empty:
             result.findings = annotated
             return result
+        if model.module.bytes != data:
+            # libcst does not reproduce every file exactly (a form feed at the
+            # start of a line is dropped), and a fix must change nothing else.
+            reason = "libcst cannot reproduce this file byte for byte, so it was left unchanged"
+            result.errors.append(FileError(display, reason))
+            result.findings = annotated
+            return result
         try:
             fixed = apply_plan(model, plan, config).bytes
         except UnicodeEncodeError as error:
@@ -192,7 +199,7 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
         # data access left to scope, not a fault of the fix, so it does not
         # block the fix.
         verify_config = with_overrides(config, ignore=(*config.ignore, "TL301"))
-        failure = _verify(fixed, path, display, verify_config, annotated, unsafe)
+        failure = _verify(data, fixed, path, display, verify_config, annotated, unsafe)
         if failure is not None:
             result.errors.append(FileError(display, failure))
             result.findings = annotated
@@ -208,14 +215,43 @@ def fix_file(path: Path, display: str, data: bytes, config: Config, unsafe: bool
     return result
 
 
-def _verify(fixed: bytes, path: Path, display: str, config: Config, before: list[Finding], unsafe: bool) -> str | None:
+def _compile_regression(original: bytes, fixed: bytes, display: str) -> str | None:
+    """Return why FIXED must not be written when CPython compiles ORIGINAL but not FIXED.
+
+    libcst accepts some code CPython rejects (a repeated keyword argument).
+    Code newer than this interpreter does not compile before the fix either,
+    so it is not checked this way.
+    """
+    try:
+        compile(original, display, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    try:
+        compile(fixed, display, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as error:
+        message = error.msg if isinstance(error, SyntaxError) else str(error)
+        return f"the fixed code does not compile ({message})"
+    return None
+
+
+def _attempted(findings: list[Finding], unsafe: bool) -> str:
+    """Name the fixes a run tried, as `TL201 in `list_carts``, for an error about their result."""
+    fixes = sorted({(f.code, f.function) for f in findings if f.fixable or (unsafe and f.unsafe_fixable)}, key=str)
+    parts = [f"{code} in `{function}`" if function else code for code, function in fixes]
+    return ", ".join(parts) or "nothing"
+
+
+def _verify(original: bytes, fixed: bytes, path: Path, display: str, config: Config, before: list[Finding], unsafe: bool) -> str | None:
     """Return why FIXED must not be written, or None when it is safe."""
     import libcst as cst
 
     try:
         cst.parse_module(fixed)
     except cst.ParserSyntaxError as error:
-        return f"the fixed code does not parse ({error.message}); the file was left unchanged"
+        return f"the fixed code does not parse ({error.message}) after fixing {_attempted(before, unsafe)}; the file was left unchanged"
+    compile_failure = _compile_regression(original, fixed, display)
+    if compile_failure is not None:
+        return f"{compile_failure} after fixing {_attempted(before, unsafe)}; the file was left unchanged"
     codes = config.enabled_codes()
     _, after = analyze(fixed, path, display, config, codes)
     after = _suppress(FileResult(path, display), fixed, after, codes)

@@ -188,8 +188,12 @@ def _fstring_pieces(node: cst.FormattedString) -> list | None:
     return pieces
 
 
-def printf_pieces(pieces: list, values: list[cst.BaseExpression]) -> list | None:
-    """Apply `%` formatting to the text pieces with VALUES as positional arguments."""
+def printf_pieces(pieces: list, values: list[cst.BaseExpression], open_ended: bool = False) -> list | None:
+    """Apply `%` formatting to the text pieces with VALUES as positional arguments.
+
+    With OPEN_ENDED (the call also passes `*args`), placeholders beyond VALUES
+    take unknown values instead of making the message unreadable.
+    """
     queue = list(values)
     out: list = []
     for piece in pieces:
@@ -206,7 +210,10 @@ def printf_pieces(pieces: list, values: list[cst.BaseExpression]) -> list | None
             if match.group("key") is not None or "*" in (match.group("width") or "") + (match.group("precision") or ""):
                 return None
             if not queue:
-                return None
+                if not open_ended:
+                    return None
+                out.append(Slot("*args"))
+                continue
             out.append(Slot(code_of(queue.pop(0))))
         out.append(piece[position:])
     return out
@@ -255,7 +262,8 @@ def rendered_pieces(call: LogCall) -> list | None:
         return None
     format_args = call.format_args()
     if call.library == "stdlib" and format_args:
-        pieces = printf_pieces(pieces, [arg.value for arg in format_args if not arg.star])
+        starred = any(arg.star for arg in format_args)
+        pieces = printf_pieces(pieces, [arg.value for arg in format_args if not arg.star], open_ended=starred)
     elif call.library == "loguru" and format_args:
         pieces = format_pieces(pieces, format_args)
     return None if pieces is None else _merge(pieces)

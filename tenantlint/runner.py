@@ -404,7 +404,7 @@ def _lines(data: bytes | None) -> list[str] | None:
     """Split source into lines the way Python counts them (not at form feeds or other separators)."""
     if data is None:
         return None
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode(_source_encoding(data), errors="replace")
     return [line.rstrip("\r\n") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 

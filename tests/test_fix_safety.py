@@ -105,7 +105,6 @@ def test_unparsable_fix_is_not_written(workspace, monkeypatch):
     assert run.exit_code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="a parse failure of the fixed code is reported without the rule code and endpoint")
 def test_unparsable_fix_names_code_and_endpoint(workspace, monkeypatch):
     _break_log_fix(monkeypatch, lambda node: _with_message(node, cst.Name("if")))
 
@@ -151,7 +150,6 @@ def test_parameter_fix_leaving_finding_is_not_written(workspace, monkeypatch):
     assert run.exit_code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="the fixed code is parsed by libcst only, which accepts a repeated keyword argument")
 def test_fix_that_does_not_compile_is_not_written(workspace, monkeypatch):
     # libcst parses a repeated keyword argument; CPython rejects it when it compiles the module.
     repeated = cst.parse_expression('logger.info(f"[Tenant: {tenant_id}] listing carts", stacklevel=1, stacklevel=2)')

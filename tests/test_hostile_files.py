@@ -207,11 +207,6 @@ def test_tab_indentation_is_kept(workspace):
     assert run.exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="libcst 1.9 drops a form feed that starts a statement line, so its round trip is not "
-    "exact, and fix writes the file without that byte",
-)
 def test_form_feed_is_kept(workspace):
     source = UNMIGRATED.replace(b"router = APIRouter()", b"\x0crouter = APIRouter()")
     (workspace / "carts.py").write_bytes(source)
