@@ -246,14 +246,13 @@ def test_concurrent_writers_never_expose_partial_entry(tmp_path: Path) -> None:
         process.start()
 
     start.set()
-    seen = []
+    seen = [cache.get(PATH, SOURCE)]
     while any(process.is_alive() for process in writers):
         seen.append(cache.get(PATH, SOURCE))
     for process in writers:
         process.join()
 
     assert [process.exitcode for process in writers] == [0, 0]
-    assert len(seen) > 0
     assert all(payload is not None for payload in seen)
     assert all(len(payload["blob"]) == 200_000 for payload in seen)
     assert cache.get(PATH, SOURCE)["round"] == 149
