@@ -60,9 +60,15 @@ def is_library_module(dotted_name: str) -> bool:
     return top in LIBRARIES or top in sys.stdlib_module_names
 
 
-@functools.lru_cache(maxsize=64)
 def top_level_names(root: Path) -> frozenset[str]:
     """Return the packages and modules at the top of the project (and of its `src/` folder)."""
+    return _top_level_names(root, stamp(root), stamp(root / "src"))
+
+
+# The stamps in the cache keys make a long-lived process (a test run, an
+# editor integration) see files that changed since they were first read.
+@functools.lru_cache(maxsize=64)
+def _top_level_names(root: Path, *stamps: Stamp) -> frozenset[str]:
     names: set[str] = set()
     for folder in (root, root / "src"):
         try:
@@ -88,8 +94,12 @@ def module_file(root: Path, dotted_name: str) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=256)
 def _aliases(path: Path, module: str) -> dict[str, str]:
+    return _aliases_at(path, module, stamp(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _aliases_at(path: Path, module: str, file_stamp: Stamp) -> dict[str, str]:
     """Return {alias: qualified dependency} for the `Annotated` dependency aliases that MODULE, at PATH, defines."""
     try:
         tree = ast.parse(path.read_bytes())
@@ -166,8 +176,12 @@ def imported_alias(root: Path, qualified: str) -> str | None:
     return _aliases(path, module).get(name, "")
 
 
-@functools.lru_cache(maxsize=256)
 def _module_facts(path: Path) -> tuple[frozenset[str], dict[str, str]]:
+    return _module_facts_at(path, stamp(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _module_facts_at(path: Path, file_stamp: Stamp) -> tuple[frozenset[str], dict[str, str]]:
     """Return (names bound to a router or app, names imported from elsewhere) of the module at PATH."""
     try:
         tree = ast.parse(path.read_bytes())
