@@ -15,7 +15,7 @@ references that `tenantlint.routes` resolves across modules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Iterator, Sequence
 
 import libcst as cst
 
@@ -178,8 +178,8 @@ def summarize(model: ModuleModel, config: Config) -> ModuleSummary:
     """Build the route summary of one parsed module."""
     from tenantlint.rules.tenant_not_propagated import propagation_status
 
-    visitor = _SummaryVisitor(model)
-    model.module.visit(visitor)
+    walker = _SummaryWalker(model)
+    walker.walk(model.module.body)
     keys = endpoint_keys(model.endpoints)
     endpoints = tuple(
         EndpointSummary(
@@ -188,31 +188,33 @@ def summarize(model: ModuleModel, config: Config) -> ModuleSummary:
             line=endpoint.line,
             methods=endpoint.methods,
             path=endpoint.routes[0].path if endpoint.routes else None,
-            routes=tuple(visitor.route_summary(route) for route in endpoint.routes),
+            routes=tuple(walker.route_summary(route) for route in endpoint.routes),
             tenant=endpoint.tenant.expression if endpoint.tenant is not None else None,
             propagation=propagation_status(endpoint, model, config),
         )
         for endpoint in model.endpoints
     )
     return ModuleSummary(
-        module=visitor.module,
+        module=walker.module,
         path=str(model.path),
-        routers=tuple(visitor.routers),
-        includes=tuple(visitor.includes),
+        routers=tuple(walker.routers),
+        includes=tuple(walker.includes),
         endpoints=endpoints,
         imports=tuple(sorted(model.bindings.imports.items())),
-        factories=tuple(sorted(visitor.factories.items())),
+        factories=tuple(sorted(walker.factories.items())),
     )
 
 
-class _SummaryVisitor(cst.CSTVisitor):
+class _SummaryWalker:
     """Collect routers, `include_router` calls and router factories, tracking function scopes.
 
-    Only statements are walked, never the expressions inside them, because
-    walking every expression of every endpoint body costs more than the
-    rest of the summary. NOTE: an `include_router` or `mount` call nested
-    inside another expression, rather than standing as a statement, is
-    therefore not recorded.
+    The walk goes from statement to nested statement in source order and
+    never enters an expression, because walking every expression of every
+    endpoint body costs more than the rest of the summary. NOTE: an
+    `include_router` or `mount` call nested inside another expression,
+    rather than standing as a statement, is therefore not recorded, and
+    neither are statements after a colon on the line of their block
+    (`if ready: app.include_router(router)`).
     """
 
     def __init__(self, model: ModuleModel) -> None:
@@ -229,26 +231,32 @@ class _SummaryVisitor(cst.CSTVisitor):
         self.classes: list[str] = []
         self.local_lines: dict[int, str | None] = {}
 
+    def walk(self, statements: Iterable[cst.BaseStatement]) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                self.simple_statements(statement)
+            elif isinstance(statement, cst.FunctionDef):
+                self.function(statement)
+            elif isinstance(statement, cst.ClassDef):
+                self.classes.append(statement.name.value)
+                self.walk(_block(statement.body))
+                self.classes.pop()
+            else:
+                self.walk(_nested_statements(statement))
+
     def line(self, node: cst.CSTNode) -> int:
         return self.positions.get(node, (0, 0))[0]
 
     # Scopes -------------------------------------------------------------------
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.classes.append(node.name.value)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.classes.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def function(self, node: cst.FunctionDef) -> None:
         # Decorators run in the enclosing scope, so they are recorded before
         # the function's own scope is entered.
         for decorator in node.decorators:
             self.note_receiver(decorator.decorator, self.line(decorator))
         qualname = ".".join([*self.outer_names(), node.name.value])
         self.scopes.append((qualname, self.router_parameters(node)))
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.walk(_block(node.body))
         self.scopes.pop()
 
     def outer_names(self) -> list[str]:
@@ -264,18 +272,9 @@ class _SummaryVisitor(cst.CSTVisitor):
                 names[param.name.value] = None
         return names
 
-    def visit_Decorator(self, node: cst.Decorator) -> bool:
-        return False
-
-    def visit_Parameters(self, node: cst.Parameters) -> bool:
-        return False
-
-    def visit_Annotation(self, node: cst.Annotation) -> bool:
-        return False
-
     # Statements ---------------------------------------------------------------
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+    def simple_statements(self, node: cst.SimpleStatementLine) -> None:
         for statement in node.body:
             line = self.line(statement)
             if isinstance(statement, cst.Assign):
@@ -288,7 +287,6 @@ class _SummaryVisitor(cst.CSTVisitor):
                 self.add_factory(statement)
             elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
                 self.add_call(statement.value, line)
-        return False
 
     def bind(self, name: str, value: cst.BaseExpression, line: int) -> None:
         if self.classes and not self.scopes:
@@ -443,3 +441,61 @@ def string_value(node: cst.BaseExpression, constants: dict[str, str]) -> str | N
     if isinstance(node, cst.Name):
         return constants.get(node.value)
     return None
+
+
+# Fields of compound statements and their clauses that contain nested
+# blocks, in source order. For `try` that order is the body, the handlers,
+# `else`, then `finally`.
+_BLOCK_FIELDS = {
+    cst.If: ("body", "orelse"),
+    cst.Else: ("body",),
+    cst.For: ("body", "orelse"),
+    cst.While: ("body", "orelse"),
+    cst.Try: ("body", "handlers", "orelse", "finalbody"),
+    cst.TryStar: ("body", "handlers", "orelse", "finalbody"),
+    cst.ExceptHandler: ("body",),
+    cst.ExceptStarHandler: ("body",),
+    cst.Finally: ("body",),
+    cst.With: ("body",),
+    cst.Match: ("cases",),
+    cst.MatchCase: ("body",),
+}
+
+
+def _nested_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
+    """Yield the statements of the blocks directly inside NODE, a compound statement or a clause of one, in source order.
+
+    An `elif` comes out as the `If` statement it is. A node type that the
+    table above does not list is searched through all its children, which
+    is slower but misses nothing.
+    """
+    fields = _BLOCK_FIELDS.get(type(node))
+    if fields is None:
+        children: Iterable[cst.CSTNode] = node.children
+    else:
+        children = _field_nodes(node, fields)
+    for child in children:
+        if isinstance(child, cst.BaseSuite):
+            yield from _block(child)
+        elif isinstance(child, cst.BaseStatement):
+            yield child
+        elif not isinstance(child, cst.BaseExpression):
+            yield from _nested_statements(child)
+
+
+def _field_nodes(node: cst.CSTNode, fields: tuple[str, ...]) -> Iterator[cst.CSTNode]:
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            yield from value
+
+
+def _block(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    """Return the statements of an indented block.
+
+    A suite on the line of its colon (`if ready: go()`) contains only small
+    statements, which the summary does not read, so the result is empty.
+    """
+    return suite.body if isinstance(suite, cst.IndentedBlock) else ()
