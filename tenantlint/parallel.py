@@ -131,7 +131,7 @@ def _workers(options: Any, count: int) -> int:
 
 
 def _analyse_one(item: Work, config: Any, fix: bool, unsafe: bool, debug: bool = False) -> tuple[FileResult, list]:
-    """Check or fix one file. An unexpected failure becomes that file's error, unless DEBUG asks for the traceback."""
+    """Check or fix one file. An unexpected failure becomes that file's error, unless DEBUG requests the traceback."""
     from tenantlint import project_index
     from tenantlint.results import lean_result
 
