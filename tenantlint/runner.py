@@ -173,11 +173,11 @@ def project_findings(options: Options, config, cwd: Path, result: RunResult, *, 
     Updates `result.files` in place. A run limited by `--changed-since`
     does not cover the project even when its paths do.
     """
-    try:
-        from tenantlint.project import analyze_project
-    except ImportError:
-        return []
     covers_root = _covers_root(options, config, cwd) and not options.changed_since
+    if not covers_root and not any(file_result.summary is not None for file_result in result.files):
+        return []  # nothing was parsed, so there is no route to resolve (and libcst need not load)
+    from tenantlint.project import analyze_project
+
     return analyze_project(config, cwd, result.files, covers_root=covers_root, fix=fix, unsafe=options.unsafe_fixes)
 
 
