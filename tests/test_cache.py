@@ -305,3 +305,13 @@ def test_unserializable_payload_raises(tmp_path: Path) -> None:
 
     assert cache.enabled is True
     assert entry_files(tmp_path) == []
+
+
+def test_clear_rejects_other_tools_tag(tmp_path: Path) -> None:
+    tag = b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by cargo.\n"
+    (tmp_path / CACHEDIR_TAG_NAME).write_bytes(tag)
+
+    with pytest.raises(ValueError, match="not a tenantlint cache"):
+        clear_cache(tmp_path)
+
+    assert (tmp_path / CACHEDIR_TAG_NAME).read_bytes() == tag
