@@ -517,9 +517,13 @@ def _atomic_write(path: Path, data: bytes) -> None:
         status: os.stat_result | None = target.stat()
     except FileNotFoundError:
         status = None
-    if status is not None and not os.access(target, os.W_OK):
-        # The rename below would succeed in a writable folder, but a read-only file says "do not change me".
+    if status is not None and (not os.access(target, os.W_OK) or not status.st_mode & 0o222):
+        # The rename below would succeed in a writable folder, but a read-only file says "do not change me",
+        # also to root, for whom os.access always allows writing.
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    if status is not None and status.st_nlink > 1:
+        # A rename would split the hard link, leaving the other names with the old bytes.
+        raise OSError(errno.EMLINK, "the file has other hard links, which a rename would leave unchanged", str(path))
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tenantlint", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
