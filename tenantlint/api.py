@@ -19,7 +19,7 @@ from tenantlint.rules import RULE_MODULES
 
 # Rules that read one file's model; the others need the whole project.
 FILE_RULES = ("TL101", "TL102", "TL103", "TL104", "TL201", "TL202", "TL301")
-FIXABLE_CODES = frozenset({"TL101", "TL103", "TL104", "TL201", "TL102"})
+FIXABLE_CODES = frozenset({"TL101", "TL103", "TL104", "TL201", "TL202", "TL102"})
 
 
 @dataclass

@@ -299,7 +299,7 @@ def prefix_status(call: LogCall, tenant_expression: str, log_prefix: str, parame
         return "ok"
     text = "".join(piece if isinstance(piece, str) else "{" + piece.code + "}" for piece in pieces)
     static = before.strip()
-    if re.match(r"\s*[\[(<{]?\s*tenant\b", text, re.IGNORECASE) or (static and static in text):
+    if re.match(r"\s*[\[(<{]?\s*tenant(?:[\s_-]*id)?\b", text, re.IGNORECASE) or (static and static in text):
         return "malformed"
     return "missing"
 

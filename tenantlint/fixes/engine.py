@@ -18,7 +18,7 @@ from tenantlint import project_index
 from tenantlint.config import Config
 from tenantlint.findings import Finding
 from tenantlint.fixes import imports, parameters
-from tenantlint.fixes.log_prefix import PrefixSettings, UnsafeFix, rewrite_log_call, settings_from
+from tenantlint.fixes.log_prefix import PrefixSettings, UnsafeFix, normalise_prefix, rewrite_log_call, settings_from
 from tenantlint.model import Endpoint, ModuleModel, is_tenant_dependency
 
 PARAMETER_CODES = frozenset({"TL101", "TL103"})
@@ -39,12 +39,13 @@ class Plan:
     parameters: dict[int, ParameterEdit] = field(default_factory=dict)
     replacements: dict[int, cst.Param] = field(default_factory=dict)
     log_calls: dict[int, tuple[object, str]] = field(default_factory=dict)
+    prefixes: dict[int, tuple[object, str]] = field(default_factory=dict)
     imports: list[tuple[str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.parameters or self.replacements or self.log_calls or self.imports)
+        return not (self.parameters or self.replacements or self.log_calls or self.prefixes or self.imports)
 
     def need_import(self, module: str, name: str) -> None:
         if (module, name) not in self.imports:
@@ -94,6 +95,9 @@ class Planner:
             return "safe"
         if finding.code == "TL201":
             self.plan_log(finding)
+            return "safe"
+        if finding.code == "TL202":
+            self.plan_normalised_prefix(finding)
             return "safe"
         if finding.code == "TL104":
             self.plan.need_import(*self.dependency_import())
@@ -253,6 +257,17 @@ class Planner:
             raise Blocked(str(unsafe)) from None
         self.plan.log_calls[id(call.node)] = (call, tenant)
 
+    def plan_normalised_prefix(self, finding: Finding) -> None:
+        call = finding.extra.get("log_call")
+        tenant = finding.extra.get("tenant")
+        if call is None or tenant is None:
+            raise Blocked("the finding does not name its log call")
+        try:
+            normalise_prefix(call, call.node, tenant, self.settings)
+        except UnsafeFix as unsafe:
+            raise Blocked(str(unsafe)) from None
+        self.plan.prefixes[id(call.node)] = (call, tenant)
+
     # Client-controlled tenant -----------------------------------------------------
 
     def plan_replacement(self, finding: Finding) -> str:
@@ -299,10 +314,14 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         entry = self.plan.log_calls.get(id(original_node))
-        if entry is None:
-            return updated_node
-        call, tenant = entry
-        return rewrite_log_call(call, updated_node, tenant, self.settings)  # type: ignore[arg-type]
+        if entry is not None:
+            call, tenant = entry
+            return rewrite_log_call(call, updated_node, tenant, self.settings)  # type: ignore[arg-type]
+        entry = self.plan.prefixes.get(id(original_node))
+        if entry is not None:
+            call, tenant = entry
+            return normalise_prefix(call, updated_node, tenant, self.settings)  # type: ignore[arg-type]
+        return updated_node
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         edit = self.plan.parameters.get(id(original_node))

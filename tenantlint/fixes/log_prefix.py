@@ -386,3 +386,43 @@ def _generic(log: LogCall, node: cst.Call, index: int, message, tenant: str, set
 
 def _simple(text: str) -> cst.SimpleString:
     return cst.SimpleString('"' + _escape(text, '"', raw=False, fstring=False) + '"')
+
+
+# Malformed prefixes ---------------------------------------------------------------
+
+# A prefix written by hand with another case, spacing or punctuation, such as
+# `[tenant: {tenant_id}]`, `Tenant {tenant_id}:` or `[TENANT={tenant_id}]`.
+_MALFORMED_HEAD = re.compile(r"\A\s*[\[(<]?\s*tenant(?:[\s_-]*id)?\s*[:=]?\s*\Z", re.IGNORECASE)
+_MALFORMED_TAIL = re.compile(r"\A\s*[\])>:]?")
+
+
+def normalise_prefix(log: LogCall, node: cst.Call, tenant: str, settings: PrefixSettings) -> cst.Call:
+    """Return NODE with a hand-written tenant prefix of an f-string message replaced by the configured one.
+
+    Only an f-string whose text before the tenant value is a variant of
+    "tenant:" is rewritten; anything else is left alone, with the reason.
+    """
+    index = log.message_index
+    message = node.args[index].value if index is not None else None
+    if not isinstance(message, cst.FormattedString) or len(message.parts) < 2:
+        raise UnsafeFix("only an f-string that starts with the tenant value can have its prefix corrected")
+    head, value = message.parts[0], message.parts[1]
+    if not isinstance(head, cst.FormattedStringText) or not isinstance(value, cst.FormattedStringExpression):
+        raise UnsafeFix("the message does not start with text followed by the tenant value")
+    if re.sub(r"\s", "", code_of(value.expression)) != re.sub(r"\s", "", tenant):
+        raise UnsafeFix(f"the prefix shows `{code_of(value.expression)}`, not the tenant `{tenant}`")
+    if not _MALFORMED_HEAD.match(head.value):
+        raise UnsafeFix("the text before the tenant value is not a recognisable tenant prefix")
+    raw = "r" in message.start.lower()
+    before = _escape(settings.before, message.end, raw, fstring=True)
+    after = _escape(settings.after.rstrip(), message.end, raw, fstring=True)
+    parts = list(message.parts)
+    parts[0] = head.with_changes(value=before)
+    rest = parts[2] if len(parts) > 2 and isinstance(parts[2], cst.FormattedStringText) else None
+    tail = _MALFORMED_TAIL.sub("", rest.value, count=1) if rest is not None else ""
+    spacer = " " if tail and not tail.startswith(" ") else ""
+    if rest is not None:
+        parts[2] = rest.with_changes(value=after + spacer + tail)
+    else:
+        parts.insert(2, cst.FormattedStringText(after))
+    return _replace_message(node, index, message.with_changes(parts=parts))

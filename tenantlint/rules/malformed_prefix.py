@@ -27,10 +27,13 @@ logger.info("[Tenant: %s] deleting invoice %s", tenant_id, invoice_id)
 logger.info(f"[Tenant: {tenant_id}] deleting invoice {invoice_id}")
 ```
 
-Fix: none. Whether the author meant another value, another format or a
+Fix: `tenantlint fix` corrects one kind only: an f-string that starts
+with a spelling of "tenant:" (`[tenant: `, `Tenant `, `[TENANT_ID=`)
+directly followed by the tenant value, which becomes the configured prefix
+with the rest of the message kept. Everything else is left alone, with the
+reason: whether the author meant another value, another format or a
 literal text is a judgment that a rewrite could get wrong, and a rewrite
-could hide a line that logs the wrong tenant. Correct the message by
-hand.
+could hide a line that logs the wrong tenant. Correct those by hand.
 
 Suppress: `# tenantlint: ignore[TL202] reason` on the log call's line, or
 on the endpoint's `def` line. The reason is required.
@@ -59,4 +62,4 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             f"Log message carries a malformed or misplaced tenant prefix; start it with `{prefix}` "
             f"rendering `{tenant}`."
         )
-        yield ctx.finding(CODE, endpoint, call.line, call.column, message)
+        yield ctx.finding(CODE, endpoint, call.line, call.column, message, log_call=call, tenant=tenant)
