@@ -1,8 +1,8 @@
 """Library API: check and fix files without the command line.
 
-`check_file` and `fix_file` work on one file's bytes; `run` walks PATH
-arguments and streams one `FileResult` per file, so a caller never holds
-every module's syntax tree at once.
+`check_file` and `fix_file` work on one file's bytes and return a
+`FileResult`; `iter_files` turns PATH arguments into the files to analyse.
+`tenantlint.parallel.process_all` runs them with the cache and worker pool.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ FIXABLE_CODES = frozenset({"TL101", "TL103", "TL104", "TL201", "TL202", "TL102"}
 
 @dataclass
 class FileResult:
-    """What one run found and changed in one file."""
+    """Findings, errors and fixed bytes of one file in one run."""
 
     path: Path
     display: str

@@ -69,7 +69,7 @@ CONVENTIONAL_LOGGER_NAMES = frozenset({"logger", "log", "_logger", "_log", "LOGG
 
 @dataclass
 class Bindings:
-    """What each module-level name refers to."""
+    """Module-level names and the imports, routers, loggers and aliases they are bound to."""
 
     module_name: str | None
     imports: dict[str, str] = field(default_factory=dict)
@@ -103,7 +103,7 @@ class Bindings:
         return None
 
     def is_project_import(self, name: str) -> bool:
-        """Whether NAME is imported from a relative or first-party module."""
+        """Return whether NAME is imported from a relative or first-party module."""
         target = self.imports.get(name)
         if target is None:
             return False

@@ -1,4 +1,4 @@
-"""What a rule sees of one file: its model, the configuration and each endpoint's scope."""
+"""The view of one file that rules read: its model, the configuration and each endpoint's scope."""
 
 from __future__ import annotations
 

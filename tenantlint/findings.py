@@ -47,8 +47,8 @@ class Finding:
         """Return the contract's JSON object for this finding."""
         data = asdict(self)
         data.pop("extra")
-        data.pop("unsafe_fixable")
-        data["unsafe_fixable"] = self.unsafe_fixable
+        # `unsafe_fixable` extends the contract, so it comes after the contract's keys.
+        data["unsafe_fixable"] = data.pop("unsafe_fixable")
         return data
 
 

@@ -47,7 +47,7 @@ class LogCall:
         if self.library == "stdlib":
             return [arg for arg in rest if arg.keyword is None and arg.star != "**"]
         if self.library == "loguru":
-            return [arg for arg in rest if arg.keyword is None or arg.keyword.value not in ()]
+            return rest  # loguru formats with every positional and keyword argument, `**` ones included
         return []
 
 
@@ -138,7 +138,6 @@ class Slot:
     code: str
 
 
-Piece = "str | Slot"
 PRINTF = re.compile(
     r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?(?P<conversion>[diouxXeEfFgGcrsab%])"
 )

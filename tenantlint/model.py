@@ -44,10 +44,6 @@ class Route:
     websocket: bool = False
     dependencies: tuple[str, ...] = ()
 
-    @property
-    def label(self) -> str:
-        return f"{'|'.join(self.methods)} {self.path if self.path is not None else '?'}"
-
 
 @dataclass(frozen=True)
 class Param:
@@ -67,7 +63,7 @@ class Param:
 
 @dataclass(frozen=True)
 class TenantSource:
-    """How an endpoint obtains the tenant: the expression that holds it."""
+    """How an endpoint obtains the tenant: the expression that contains it."""
 
     expression: str
     via: str  # "parameter", "class-attribute", "provider" or "assumed-alias"
@@ -174,7 +170,7 @@ class _ImportLineFinder(cst.CSTVisitor):
 
 
 def is_tenant_dependency(qualified: str | None, bindings: b.Bindings, config: Config) -> bool:
-    """Whether QUALIFIED names the configured tenant dependency."""
+    """Return whether QUALIFIED names the configured tenant dependency."""
     if not qualified:
         return False
     module, _, name = qualified.rpartition(".")

@@ -48,7 +48,7 @@ def stamp(path: Path) -> Stamp:
 
 
 def stamps_current(stamps: list[Stamp]) -> bool:
-    """Whether every consulted path is as it was when the stamps were taken."""
+    """Return whether every consulted path is as it was when the stamps were taken."""
     return all(stamp(Path(entry[0])) == tuple(entry) for entry in stamps)
 
 # Top-level modules whose names are never project code, besides the standard library.

@@ -182,7 +182,7 @@ def project_findings(options: Options, config, cwd: Path, result: RunResult, *, 
 
 
 def _covers_root(options: Options, config, cwd: Path) -> bool:
-    """Whether the PATH arguments include the whole project, so that a missing endpoint is really missing."""
+    """Return whether the PATH arguments include the whole project, so that an unmatched selector is really stale."""
     root = Path(os.path.abspath(config.root))
     for text in options.paths or (".",):
         path = Path(os.path.abspath(cwd / text))

@@ -53,7 +53,7 @@ class Plan:
 
 
 class Blocked(Exception):
-    """A fix that cannot be made safely; the message says why."""
+    """A fix that cannot be made safely, with the reason as its message."""
 
 
 class Planner:

@@ -21,7 +21,7 @@ from tenantlint.logcalls import PRINTF, LogCall, code_of, eager_pieces, prefix_s
 
 
 class UnsafeFix(Exception):
-    """The rewrite cannot be proven exact; the message says why."""
+    """A rewrite that cannot be proven exact, with the reason as its message."""
 
 
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ def _eager(log: LogCall, node: cst.Call, index: int, message, tenant: str, setti
 
 
 def _always_str(message: cst.BaseExpression) -> bool:
-    """Whether MESSAGE evaluates to a `str`: a `%` or `.format` applied to a string literal."""
+    """Return whether MESSAGE evaluates to a `str`, because it is a `%` or `.format` applied to a string literal."""
     if isinstance(message, cst.BinaryOperation) and isinstance(message.operator, cst.Modulo):
         return isinstance(message.left, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
     if isinstance(message, cst.Call) and isinstance(message.func, cst.Attribute) and message.func.attr.value == "format":

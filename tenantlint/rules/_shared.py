@@ -10,7 +10,7 @@ from tenantlint.model import Endpoint, is_tenant_dependency
 
 
 def tenant_expression(ctx: FileContext, endpoint: Endpoint) -> str:
-    """Return the expression that holds the tenant, or the parameter a fix would add."""
+    """Return the expression that contains the tenant, or the parameter a fix would add."""
     return endpoint.tenant.expression if endpoint.tenant is not None else ctx.config.parameter
 
 
