@@ -75,7 +75,8 @@ def _compiler_error(data: bytes) -> tuple[int, int, str] | None:
     try:
         ast.parse(data)
     except SyntaxError as error:
-        return error.lineno or 1, error.offset or 1, f"invalid syntax: {error.msg}"
+        message = error.msg if "syntax" in error.msg else f"invalid syntax: {error.msg}"
+        return error.lineno or 1, error.offset or 1, message
     except (ValueError, UnicodeDecodeError):
         return None
     return None
